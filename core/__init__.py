@@ -1,0 +1,1 @@
+"""Shared kernel: settings, errors, registries, clock and the database unit of work."""

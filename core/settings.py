@@ -1,0 +1,80 @@
+"""Platform settings, all read from `QIQIAO_*` environment variables.
+
+The secret key is never a default: when none is configured one is generated once and kept in
+the var directory (mode 0600), and a configured key that is short or well-known is refused.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+WEAK_SECRETS = {"secret", "changeme", "change-me", "password", "qiqiao", "default", "dev", "test"}
+MIN_SECRET_LENGTH = 32
+
+
+class SettingsError(RuntimeError):
+    """A configuration the platform refuses to start with."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QIQIAO_", extra="ignore")
+
+    var_dir: Path = Path("var")
+    database_url: str = ""
+    secret_key: SecretStr | None = None
+    base_url: str = "http://127.0.0.1:8000"
+    cookie_secure: bool = False
+    cors_origins: list[str] = Field(default_factory=list)
+    max_body_bytes: int = 10 * 1024 * 1024
+    frontend_dist: Path = REPO_ROOT / "frontend" / "dist"
+    session_ttl_hours: int = 24 * 7
+    login_max_failures: int = 5
+    login_max_failures_per_ip: int = 30
+    login_window_seconds: int = 15 * 60
+    db_pool_size: int = 10
+    log_level: str = "info"
+
+    @model_validator(mode="after")
+    def _defaults(self) -> "Settings":
+        if not self.database_url:
+            self.database_url = f"sqlite+aiosqlite:///{self.var_dir / 'qiqiao.db'}"
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @cached_property
+    def secret(self) -> bytes:
+        """The key used to sign and hash tokens; loaded or created on first use."""
+        return load_secret_key(self).encode()
+
+
+def load_secret_key(settings: Settings) -> str:
+    if settings.secret_key is not None:
+        key = settings.secret_key.get_secret_value()
+        if key.strip().lower() in WEAK_SECRETS or len(key) < MIN_SECRET_LENGTH:
+            raise SettingsError(
+                f"QIQIAO_SECRET_KEY is too weak: use at least {MIN_SECRET_LENGTH} random characters "
+                "(or unset it to have one generated under the var directory)."
+            )
+        return key
+    path = settings.var_dir / "secret_key"
+    if path.exists():
+        key = path.read_text().strip()
+        if len(key) < MIN_SECRET_LENGTH:
+            raise SettingsError(f"{path} holds a key shorter than {MIN_SECRET_LENGTH} characters.")
+        return key
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key + "\n")
+    return key

@@ -1,0 +1,3 @@
+from qiqiao.cli import main
+
+raise SystemExit(main())

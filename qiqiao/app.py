@@ -1,0 +1,117 @@
+"""The application factory: settings, database, routers, error rendering and the frontend."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+
+from core.clock import Clock, SystemClock
+from core.db import Database
+from core.errors import AppError
+from core.settings import Settings
+from qiqiao import __version__
+from qiqiao.logging import configure_logging
+from qiqiao.middleware import PlatformMiddleware
+from qiqiao.readiness import check_ready
+from runtime import problems
+from runtime.audit.router import router as audit_router
+from runtime.identity.router import router as auth_router
+from runtime.org.router import router as org_router
+
+API_ROUTERS = (auth_router, org_router, audit_router)
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
+    settings = settings or Settings()
+    _ = settings.secret  # refuse a weak configured secret before anything starts
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database(settings.database_url, settings.db_pool_size)
+        try:
+            await check_ready(db)
+        except BaseException:
+            await db.dispose()
+            raise
+        app.state.db = db
+        try:
+            yield
+        finally:
+            await db.dispose()
+
+    app = FastAPI(
+        title="Qiqiao",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.clock = clock or SystemClock()
+    problems.install(app)
+    app.include_router(_system_router())
+    for router in API_ROUTERS:
+        app.include_router(router)
+    _mount_frontend(app, settings)
+    app.add_middleware(PlatformMiddleware, max_body_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
+    return app
+
+
+def _system_router() -> APIRouter:
+    router = APIRouter(tags=["system"])
+
+    @router.get("/healthz")
+    async def healthz(request: Request) -> JSONResponse:
+        try:
+            async with request.app.state.db.transaction(write=False) as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception:
+            error = AppError("unavailable", 503, "The database is not reachable.", title="Unavailable")
+            return problems.problem_response(error)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    @router.get("/api/version")
+    async def api_version() -> dict:
+        return {"version": __version__}
+
+    return router
+
+
+def _mount_frontend(app: FastAPI, settings: Settings) -> None:
+    dist = settings.frontend_dist
+    index = dist / "index.html"
+    if (dist / "assets").is_dir():
+        app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
+
+    @app.get("/{path:path}", include_in_schema=False)
+    async def spa(path: str):
+        if path.startswith("api/") or path == "api":
+            raise AppError("not_found", 404, "There is no such API endpoint.", title="Not found")
+        candidate = (dist / path).resolve()
+        if path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
+            return FileResponse(candidate)
+        if index.is_file():
+            return FileResponse(index, headers={"cache-control": "no-cache"})
+        return HTMLResponse(NOT_BUILT, status_code=503)
+
+
+NOT_BUILT = """<!doctype html><meta charset="utf-8"><title>Qiqiao</title>
+<h1>七巧 Qiqiao</h1><p>The web pages have not been built yet: run <code>make run</code>.</p>
+<p>前端尚未构建：请运行 <code>make run</code>。</p>"""

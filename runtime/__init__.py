@@ -1,0 +1,1 @@
+"""The running system: identity, records, flows, reports and audit behind the HTTP API."""

@@ -1,0 +1,1 @@
+"""Identity: passwords, sessions with CSRF tokens, personal API tokens, login throttling."""

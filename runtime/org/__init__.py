@@ -1,0 +1,1 @@
+"""The organisation directory: users, departments (a tree with heads) and roles. Admin only."""

@@ -1,0 +1,30 @@
+"""SQLAlchemy Core tables of the platform's own data (migrated by Alembic).
+
+Generated record tables (`app_<app>__<form>`) are not declared here: the form engine plans them.
+"""
+
+from runtime.tables.base import metadata
+from runtime.tables.identity import (
+    api_tokens,
+    departments,
+    login_attempts,
+    roles,
+    sessions,
+    user_departments,
+    user_roles,
+    users,
+)
+from runtime.tables.audit import audit_log
+
+__all__ = [
+    "metadata",
+    "users",
+    "roles",
+    "user_roles",
+    "departments",
+    "user_departments",
+    "sessions",
+    "api_tokens",
+    "login_attempts",
+    "audit_log",
+]
