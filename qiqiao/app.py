@@ -19,11 +19,15 @@ from qiqiao.logging import configure_logging
 from qiqiao.middleware import PlatformMiddleware
 from qiqiao.readiness import check_ready
 from runtime import problems
+from builder.apps.router import router as apps_router
+from builder.forms.router import router as forms_router
 from runtime.audit.router import router as audit_router
+from runtime.forms.router import router as field_types_router
 from runtime.identity.router import router as auth_router
 from runtime.org.router import router as org_router
+from runtime.records.router import router as records_router
 
-API_ROUTERS = (auth_router, org_router, audit_router)
+API_ROUTERS = (auth_router, org_router, audit_router, apps_router, forms_router, records_router, field_types_router)
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:

@@ -15,6 +15,16 @@ from runtime.tables.identity import (
     users,
 )
 from runtime.tables.audit import audit_log
+from runtime.tables.apps import (
+    app_role_members,
+    app_roles,
+    apps,
+    autonumber_counters,
+    form_versions,
+    forms,
+    permission_groups,
+    record_history,
+)
 
 __all__ = [
     "metadata",
@@ -27,4 +37,12 @@ __all__ = [
     "api_tokens",
     "login_attempts",
     "audit_log",
+    "apps",
+    "forms",
+    "form_versions",
+    "record_history",
+    "autonumber_counters",
+    "app_roles",
+    "app_role_members",
+    "permission_groups",
 ]

@@ -1,0 +1,1 @@
+"""Form definitions at design time: drafts, the publish preview, atomic publish, versions."""

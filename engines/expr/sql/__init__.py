@@ -1,0 +1,1 @@
+"""Compiling formulas to SQLAlchemy Core for SQLite and PostgreSQL."""

@@ -1,0 +1,1 @@
+"""Published forms at run time: loading compiled versions and applying schema plans."""

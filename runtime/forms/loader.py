@@ -1,0 +1,98 @@
+"""Finding an app and one of its forms, compiled at its published version.
+
+Compiled versions are immutable, so they are cached per (form id, version); the version itself
+is read from the database on every call, so a publish by another process is seen at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.errors import NotFound
+from engines.form.compiled import CompileContext, CompiledForm, compile_form
+from engines.form.definition import FormDef
+from runtime.tables import apps, form_versions, forms
+
+_CACHE: dict[tuple[str, int, int], CompiledForm] = {}
+_CACHE_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class LoadedForm:
+    app: dict[str, Any]
+    form: dict[str, Any]
+    compiled: CompiledForm
+
+    @property
+    def form_id(self) -> int:
+        return self.form["id"]
+
+
+async def app_by_key(conn: AsyncConnection, app_key: str) -> dict[str, Any]:
+    row = (
+        await conn.execute(select(apps).where(apps.c.key == app_key, apps.c.deleted_at.is_(None)))
+    ).mappings().first()
+    if row is None:
+        raise NotFound("app")
+    return dict(row)
+
+
+async def form_row(conn: AsyncConnection, app_id: int, form_key: str, lock: bool = False) -> dict[str, Any]:
+    query = select(forms).where(forms.c.app_id == app_id, forms.c.key == form_key)
+    if lock and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = (await conn.execute(query)).mappings().first()
+    if row is None:
+        raise NotFound("form")
+    return dict(row)
+
+
+async def published_definitions(conn: AsyncConnection, app_id: int) -> dict[str, FormDef]:
+    """The live definition of every published form of the app (for links between forms)."""
+    query = (
+        select(forms.c.key, form_versions.c.definition)
+        .join(form_versions, (form_versions.c.form_id == forms.c.id) & (form_versions.c.version == forms.c.published_version))
+        .where(forms.c.app_id == app_id)
+    )
+    return {key: FormDef.model_validate(definition) for key, definition in await conn.execute(query)}
+
+
+async def compiled_version(conn: AsyncConnection, app: dict[str, Any], form: dict[str, Any], version: int) -> CompiledForm:
+    cache_key = (str(conn.engine.url), form["id"], version)  # ids repeat across databases
+    cached = _CACHE.get(cache_key)
+    if cached is not None:
+        return cached
+    definition = (
+        await conn.execute(
+            select(form_versions.c.definition).where(form_versions.c.form_id == form["id"], form_versions.c.version == version)
+        )
+    ).scalar_one()
+    context = CompileContext(app["key"], await published_definitions(conn, app["id"]))
+    context.forms.setdefault(form["key"], FormDef.model_validate(definition))
+    compiled = compile_form(app["key"], definition, context, version=version)
+    if len(_CACHE) >= _CACHE_LIMIT:
+        _CACHE.clear()
+    _CACHE[cache_key] = compiled
+    return compiled
+
+
+async def load_form(conn: AsyncConnection, app_key: str, form_key: str, *, lock: bool = False) -> LoadedForm:
+    """The form at its published version; 404 if it was never published.
+
+    With `lock`, a writer takes a share lock on the form row (PostgreSQL), so a publish running
+    at the same moment finishes first and the writer sees the new version.
+    """
+    app = await app_by_key(conn, app_key)
+    form = await form_row(conn, app["id"], form_key)
+    if lock and conn.dialect.name == "postgresql":
+        version = (
+            await conn.execute(select(forms.c.published_version).where(forms.c.id == form["id"]).with_for_update(read=True))
+        ).scalar_one()
+        form["published_version"] = version
+    if form["published_version"] is None:
+        raise NotFound("form", "The form has not been published yet.")
+    return LoadedForm(app, form, await compiled_version(conn, app, form, form["published_version"]))

@@ -1,0 +1,1 @@
+"""Records of published forms: CRUD, lists, trash, bulk, history — all through the permission gate."""

@@ -1,0 +1,151 @@
+"""The only place that builds SQL over record tables (main, junction and subform tables)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Iterable
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import ColumnElement
+
+from engines.form.compiled import CompiledForm
+from runtime.tables import record_history
+
+
+async def insert_records(conn: AsyncConnection, form: CompiledForm, rows: list[dict[str, Any]]) -> list[int]:
+    if len(rows) == 1:
+        result = await conn.execute(insert(form.table).prefix_with(form.tag).values(rows[0]).returning(form.table.c.id))
+        return [result.scalar_one()]
+    result = await conn.execute(insert(form.table).prefix_with(form.tag).returning(form.table.c.id, sort_by_parameter_order=True), rows)
+    return [r[0] for r in result]
+
+
+async def set_refs(conn: AsyncConnection, form: CompiledForm, key: str, record_id: int, ids: list[int], replace: bool) -> None:
+    junction = form.junctions[key]
+    if replace:
+        await conn.execute(delete(junction).prefix_with(form.tag).where(junction.c.record_id == record_id))
+    if ids:
+        await conn.execute(insert(junction).prefix_with(form.tag), [{"record_id": record_id, "target_id": t, "position": i} for i, t in enumerate(ids)])
+
+
+async def set_children(conn: AsyncConnection, form: CompiledForm, key: str, record_id: int, rows: list[dict], replace: bool) -> None:
+    child = form.children[key].table
+    if replace:
+        await conn.execute(delete(child).prefix_with(form.tag).where(child.c.parent_id == record_id))
+    if rows:
+        await conn.execute(insert(child).prefix_with(form.tag), [{**row, "parent_id": record_id, "position": i} for i, row in enumerate(rows)])
+
+
+async def fetch_rows(conn: AsyncConnection, form: CompiledForm, where: Iterable[ColumnElement], order: list | None = None,
+                     limit: int | None = None, offset: int | None = None) -> list[dict[str, Any]]:
+    query = select(form.table).prefix_with(form.tag).where(*where)
+    if order:
+        query = query.order_by(*order)
+    if limit is not None:
+        query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
+    return [dict(r) for r in (await conn.execute(query)).mappings()]
+
+
+async def count_rows(conn: AsyncConnection, form: CompiledForm, where: Iterable[ColumnElement]) -> int:
+    return (await conn.execute(select(func.count()).prefix_with(form.tag).select_from(form.table).where(*where))).scalar_one()
+
+
+async def refs_of(conn: AsyncConnection, form: CompiledForm, key: str, record_ids: list[int]) -> dict[int, list[int]]:
+    junction = form.junctions[key]
+    out: dict[int, list[int]] = {rid: [] for rid in record_ids}
+    if not record_ids:
+        return out
+    rows = await conn.execute(
+        select(junction.c.record_id, junction.c.target_id).prefix_with(form.tag)
+        .where(junction.c.record_id.in_(record_ids)).order_by(junction.c.record_id, junction.c.position)
+    )
+    for record_id, target_id in rows:
+        out[record_id].append(target_id)
+    return out
+
+
+async def children_of(conn: AsyncConnection, form: CompiledForm, key: str, record_ids: list[int]) -> dict[int, list[dict]]:
+    child = form.children[key].table
+    out: dict[int, list[dict]] = {rid: [] for rid in record_ids}
+    if not record_ids:
+        return out
+    rows = await conn.execute(
+        select(child).prefix_with(form.tag).where(child.c.parent_id.in_(record_ids)).order_by(child.c.parent_id, child.c.position)
+    )
+    for row in rows.mappings():
+        out[row["parent_id"]].append(dict(row))
+    return out
+
+
+async def update_record(conn: AsyncConnection, form: CompiledForm, record_id: int, version: int | None,
+                        values: dict[str, Any]) -> int | None:
+    """Bumps the version; returns the new version, or None when the id/version did not match."""
+    table = form.table
+    conditions = [table.c.id == record_id, table.c.deleted_at.is_(None)]
+    if version is not None:
+        conditions.append(table.c.version == version)
+    result = await conn.execute(
+        update(table).prefix_with(form.tag).where(*conditions).values(**values, version=table.c.version + 1).returning(table.c.version)
+    )
+    return result.scalar()
+
+
+async def set_deleted(conn: AsyncConnection, form: CompiledForm, ids: list[int], at: datetime | None, actor_id: int | None) -> list[int]:
+    table = form.table
+    condition = table.c.deleted_at.is_(None) if at is not None else table.c.deleted_at.is_not(None)
+    result = await conn.execute(
+        update(table).prefix_with(form.tag).where(table.c.id.in_(ids), condition)
+        .values(deleted_at=at, updated_at=at or func.now(), updated_by=actor_id, version=table.c.version + 1)
+        .returning(table.c.id)
+    )
+    return [r[0] for r in result]
+
+
+async def purge(conn: AsyncConnection, form: CompiledForm, ids: list[int]) -> list[int]:
+    table = form.table
+    result = await conn.execute(
+        delete(table).prefix_with(form.tag).where(table.c.id.in_(ids), table.c.deleted_at.is_not(None)).returning(table.c.id)
+    )
+    purged = [r[0] for r in result]
+    if purged:
+        for junction in form.junctions.values():
+            await conn.execute(delete(junction).prefix_with(form.tag).where(junction.c.record_id.in_(purged)))
+        for child in form.children.values():
+            await conn.execute(delete(child.table).prefix_with(form.tag).where(child.table.c.parent_id.in_(purged)))
+    return purged
+
+
+async def add_history(conn: AsyncConnection, entries: list[dict[str, Any]]) -> None:
+    if entries:
+        await conn.execute(insert(record_history), entries)
+
+
+async def history(conn: AsyncConnection, form_id: int, record_id: int, limit: int = 200) -> list[dict[str, Any]]:
+    rows = await conn.execute(
+        select(record_history).where(record_history.c.form_id == form_id, record_history.c.record_id == record_id)
+        .order_by(record_history.c.id.desc()).limit(limit)
+    )
+    return [dict(r) for r in rows.mappings()]
+
+
+async def existing_values(conn: AsyncConnection, form: CompiledForm, key: str, values: list[Any],
+                          exclude_id: int | None = None) -> set[Any]:
+    table = form.table
+    query = select(table.c[key]).prefix_with(form.tag).where(table.c[key].in_(values), table.c.deleted_at.is_(None))
+    if exclude_id is not None:
+        query = query.where(table.c.id != exclude_id)
+    return {r[0] for r in await conn.execute(query)}
+
+
+async def titles(conn: AsyncConnection, target: CompiledForm, ids: set[int]) -> dict[int, dict[str, Any]]:
+    if not ids:
+        return {}
+    title_key = target.definition.settings.title_field or next(
+        (s.key for s in target.specs.values() if s.type.type == "text"), None
+    )
+    columns = [target.table.c.id] + ([target.table.c[title_key]] if title_key else [])
+    rows = await conn.execute(select(*columns).prefix_with(target.tag).where(target.table.c.id.in_(sorted(ids)), target.table.c.deleted_at.is_(None)))
+    return {r[0]: {"id": r[0], "title": (str(r[1]) if title_key and r[1] is not None else f"#{r[0]}")} for r in rows}

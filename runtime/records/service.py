@@ -1,0 +1,325 @@
+"""Creating, reading, changing and deleting records. Every entry point asks the permission gate
+first and works inside the caller's unit of work; history and audit rows land in the same one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic_core import to_jsonable_python
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from core.clock import Clock
+from core.errors import AppError, Conflict, Forbidden, Invalid, NotFound
+from engines.form.compiled import CompiledForm
+from engines.form.query import QueryError, after_cursor, compile_filter, compile_sort, make_cursor, order_by, search_clause
+from engines.form.types import StorageKind
+from engines.form.validate import RecordInput, validate_input
+from runtime.audit import service as audit
+from runtime.context import Actor
+from runtime.forms.loader import LoadedForm, compiled_version, form_row, load_form
+from runtime.permissions import Scope, authorize
+from runtime.records import repository as repo
+from runtime.records.output import serialize
+
+MAX_BULK = 10_000
+
+
+@dataclass
+class Target:
+    """One form, loaded and authorized for one action by one actor."""
+
+    conn: AsyncConnection
+    clock: Clock
+    actor: Actor
+    loaded: LoadedForm
+    scope: Scope
+
+    @property
+    def form(self) -> CompiledForm:
+        return self.loaded.compiled
+
+    @property
+    def audit_target(self) -> str:
+        return f"{self.loaded.app['key']}.{self.form.key}"
+
+
+async def open_form(conn: AsyncConnection, clock: Clock, actor: Actor, app_key: str, form_key: str, action: str,
+                    write: bool = False) -> Target:
+    loaded = await load_form(conn, app_key, form_key, lock=write)
+    scope = await authorize(conn, actor.principal, action, loaded.app, form_key)
+    return Target(conn, clock, actor, loaded, scope)
+
+
+def _raise_input(result: RecordInput, prefix: str = "") -> None:
+    if result.refused:
+        fields = ", ".join(e["path"] for e in result.refused)
+        raise Forbidden(f"You may not write: {fields}.", [{**e, "path": prefix + e["path"]} for e in result.refused])
+    if result.errors:
+        raise Invalid("Some values are not valid.", [{**e, "path": prefix + e["path"]} for e in result.errors])
+
+
+async def _check_unique(t: Target, values: dict[str, Any], exclude_id: int | None = None, prefix: str = "") -> None:
+    errors = []
+    for key, value in values.items():
+        spec = t.form.specs[key]
+        if spec.definition.unique and value is not None and await repo.existing_values(t.conn, t.form, key, [value], exclude_id):
+            errors.append({"path": prefix + key, "message": "This value is already used by another record.",
+                           "message_zh": "该值已被其他记录使用。", "code": "not_unique"})
+    if errors:
+        raise Conflict("A unique field repeats a value.", code="not_unique", errors=errors)
+
+
+def _db_values(form: CompiledForm, values: dict[str, Any]) -> dict[str, Any]:
+    return {k: form.specs[k].type.to_db(form.specs[k], v) for k, v in values.items()}
+
+
+def _history_value(value: Any) -> Any:
+    return to_jsonable_python(value)
+
+
+async def create(t: Target, data: dict[str, Any], draft: bool = False) -> dict[str, Any]:
+    ids = await _insert_many(t, [data], draft=draft)
+    return await get(t, ids[0])
+
+
+async def _insert_many(t: Target, items: list[dict[str, Any]], draft: bool = False, prefix_rows: bool = False) -> list[int]:
+    if not t.scope.allows("create"):
+        raise Forbidden("You may not create records of this form.")
+    principal = t.actor.principal
+    now = t.clock.now()
+    parsed: list[RecordInput] = []
+    errors: list[dict] = []
+    refused: list[dict] = []
+    for index, data in enumerate(items):
+        if not isinstance(data, dict):
+            errors.append({"path": f"{index}", "message": "A record is an object."})
+            continue
+        result = validate_input(t.form, data, partial=False, writable=t.scope.writable, check_required=not draft)
+        prefix = f"{index}." if prefix_rows else ""
+        errors += [{**e, "path": prefix + e["path"]} for e in result.errors]
+        refused += [{**e, "path": prefix + e["path"]} for e in result.refused]
+        parsed.append(result)
+    if refused:
+        raise Forbidden(f"You may not write: {', '.join(sorted({e['path'] for e in refused})[:10])}.", refused)
+    if errors:
+        raise Invalid("Some values are not valid.", errors[:1000])
+    for index, result in enumerate(parsed):
+        await _check_unique(t, result.values, prefix=f"{index}." if prefix_rows else "")
+    owner_dept = principal.department_ids[0] if principal.department_ids else None
+    rows = [
+        {**_db_values(t.form, r.values), "created_at": now, "created_by": principal.id, "updated_at": now,
+         "updated_by": principal.id, "owner_id": principal.id, "owner_dept_id": owner_dept, "version": 1, "draft": draft}
+        for r in parsed
+    ]
+    ids = await repo.insert_records(t.conn, t.form, rows)
+    history = []
+    for record_id, result in zip(ids, parsed):
+        for key, refs in result.refs.items():
+            await repo.set_refs(t.conn, t.form, key, record_id, refs, replace=False)
+        for key, children in result.children.items():
+            await repo.set_children(t.conn, t.form, key, record_id, [_db_values_child(t.form, key, c) for c in children], replace=False)
+        changes = {k: [None, _history_value(v)] for k, v in {**result.values, **result.refs}.items() if v is not None}
+        changes.update({k: [None, f"{len(v)} rows"] for k, v in result.children.items() if v})
+        history.append({"form_id": t.loaded.form_id, "record_id": record_id, "version": 1, "op": "create",
+                        "actor_id": principal.id, "at": now, "changes": changes})
+    await repo.add_history(t.conn, history)
+    for record_id in ids:
+        audit.record(t.conn, t.actor, "record.create", target_type=t.audit_target, target_id=record_id)
+    return ids
+
+
+def _db_values_child(form: CompiledForm, key: str, row: dict[str, Any]) -> dict[str, Any]:
+    specs = form.children[key].specs
+    return {k: specs[k].type.to_db(specs[k], v) for k, v in row.items()}
+
+
+async def _row(t: Target, record_id: int, deleted: bool = False) -> dict[str, Any]:
+    table = t.form.table
+    where = [table.c.id == record_id, table.c.deleted_at.is_not(None) if deleted else table.c.deleted_at.is_(None)]
+    if t.scope.row_filter is not None:
+        where.append(t.scope.row_filter)
+    rows = await repo.fetch_rows(t.conn, t.form, where)
+    if not rows:
+        raise NotFound("record")
+    return rows[0]
+
+
+async def linked_forms(t: Target) -> dict[str, CompiledForm]:
+    out = {}
+    for spec in t.form.specs.values():
+        target_key = getattr(spec.options, "form", None)
+        if spec.type.storage in (StorageKind.REF, StorageKind.REFS) and target_key and target_key not in out:
+            try:
+                row = await form_row(t.conn, t.loaded.app["id"], target_key)
+            except NotFound:
+                continue
+            if row["published_version"]:
+                out[target_key] = await compiled_version(t.conn, t.loaded.app, row, row["published_version"])
+    return out
+
+
+async def get(t: Target, record_id: int, expand: set[str] | None = None, deleted: bool = False) -> dict[str, Any]:
+    row = await _row(t, record_id, deleted)
+    linked = await linked_forms(t) if expand else {}
+    return (await serialize(t.conn, t.form, [row], readable=t.scope.readable, expand=expand, with_children=True,
+                            linked=linked))[0]
+
+
+async def update(t: Target, record_id: int, data: dict[str, Any], version: int | None, prefix: str = "") -> dict[str, Any]:
+    if not t.scope.allows("edit"):
+        raise Forbidden("You may not edit records of this form.")
+    before = await get(t, record_id)
+    result = validate_input(t.form, data, partial=True, writable=t.scope.writable)
+    _raise_input(result, prefix)
+    if before["draft"] and data.get("draft") is False:
+        final = validate_input(t.form, {**_inputs_of(t.form, before), **data}, partial=False, writable=None)
+        _raise_input(RecordInput(errors=final.errors), prefix)
+    await _check_unique(t, result.values, exclude_id=record_id, prefix=prefix)
+    principal = t.actor.principal
+    now = t.clock.now()
+    values = {**_db_values(t.form, result.values), "updated_at": now, "updated_by": principal.id}
+    if data.get("draft") is False:
+        values["draft"] = False
+    new_version = await repo.update_record(t.conn, t.form, record_id, version, values)
+    if new_version is None:
+        current = await get(t, record_id)
+        raise AppError("version_conflict", 409, "The record was changed by someone else since you loaded it.",
+                       title="Conflict", errors=[{"path": "version", "message": f"current version is {current['version']}",
+                                                  "current": current}])
+    for key, refs in result.refs.items():
+        await repo.set_refs(t.conn, t.form, key, record_id, refs, replace=True)
+    for key, rows in result.children.items():
+        await repo.set_children(t.conn, t.form, key, record_id, [_db_values_child(t.form, key, c) for c in rows], replace=True)
+    after = await get(t, record_id)
+    changes = {
+        key: [before.get(key), after.get(key)]
+        for key in result.given() if before.get(key) != after.get(key)
+    }
+    await repo.add_history(t.conn, [{"form_id": t.loaded.form_id, "record_id": record_id, "version": new_version,
+                                     "op": "update", "actor_id": principal.id, "at": now, "changes": changes}])
+    audit.record(t.conn, t.actor, "record.update", target_type=t.audit_target, target_id=record_id)
+    return after
+
+
+def _inputs_of(form: CompiledForm, record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if k in form.specs and not form.specs[k].type.computed}
+
+
+async def delete(t: Target, ids: list[int]) -> list[int]:
+    if not t.scope.allows("delete"):
+        raise Forbidden("You may not delete records of this form.")
+    visible = await _visible_ids(t, ids)
+    deleted = await repo.set_deleted(t.conn, t.form, visible, t.clock.now(), t.actor.id)
+    await _log_ops(t, deleted, "delete")
+    return deleted
+
+
+async def restore(t: Target, ids: list[int]) -> list[int]:
+    if not t.scope.allows("delete"):
+        raise Forbidden("You may not restore records of this form.")
+    visible = await _visible_ids(t, ids, deleted=True)
+    restored = await repo.set_deleted(t.conn, t.form, visible, None, t.actor.id)
+    await _log_ops(t, restored, "restore")
+    return restored
+
+
+async def purge(t: Target, ids: list[int]) -> list[int]:
+    if not t.scope.allows("delete"):
+        raise Forbidden("You may not purge records of this form.")
+    visible = await _visible_ids(t, ids, deleted=True)
+    purged = await repo.purge(t.conn, t.form, visible)
+    for record_id in purged:
+        audit.record(t.conn, t.actor, "record.purge", target_type=t.audit_target, target_id=record_id)
+    return purged
+
+
+async def _visible_ids(t: Target, ids: list[int], deleted: bool = False) -> list[int]:
+    table = t.form.table
+    where = [table.c.id.in_(ids[:MAX_BULK]), table.c.deleted_at.is_not(None) if deleted else table.c.deleted_at.is_(None)]
+    if t.scope.row_filter is not None:
+        where.append(t.scope.row_filter)
+    return [r["id"] for r in await repo.fetch_rows(t.conn, t.form, where)]
+
+
+async def _log_ops(t: Target, ids: list[int], op: str) -> None:
+    now = t.clock.now()
+    await repo.add_history(t.conn, [{"form_id": t.loaded.form_id, "record_id": rid, "version": 0, "op": op,
+                                     "actor_id": t.actor.id, "at": now, "changes": {}} for rid in ids])
+    for record_id in ids:
+        audit.record(t.conn, t.actor, f"record.{op}", target_type=t.audit_target, target_id=record_id)
+
+
+async def history(t: Target, record_id: int) -> list[dict[str, Any]]:
+    if not t.scope.allows("view_history"):
+        raise Forbidden("You may not read the history of these records.")
+    await _row(t, record_id)
+    entries = await repo.history(t.conn, t.loaded.form_id, record_id)
+    readable = t.scope.readable
+    if readable is not None:
+        for entry in entries:
+            entry["changes"] = {k: v for k, v in entry["changes"].items() if k in readable}
+    return entries
+
+
+async def list_records(t: Target, query: dict[str, Any]) -> dict[str, Any]:
+    form, table = t.form, t.form.table
+    readable = t.scope.readable
+    try:
+        where = [table.c.deleted_at.is_not(None) if query.get("trash") else table.c.deleted_at.is_(None)]
+        if query.get("filter"):
+            where.append(compile_filter(form, query["filter"], readable))
+        if query.get("search"):
+            where.append(search_clause(form, query["search"], readable))
+        keys = compile_sort(form, query.get("sort") or ["-id"], readable)
+        if query.get("cursor"):
+            page_where = [*where, after_cursor(keys, query["cursor"])]
+        else:
+            page_where = where
+    except QueryError as exc:
+        raise Invalid("The query is not valid.", [{"path": exc.path, "message": exc.message, "code": exc.code}]) from None
+    if not query.get("include_drafts", True):
+        where.append(table.c.draft.is_(False))
+    if t.scope.row_filter is not None:
+        where.append(t.scope.row_filter)
+        page_where = [*page_where, t.scope.row_filter]
+    limit = query.get("limit", 50)
+    offset = (query.get("page", 1) - 1) * limit if not query.get("cursor") else 0
+    rows = await repo.fetch_rows(t.conn, form, page_where, order_by(keys), limit + 1, offset)
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    fields = query.get("fields")
+    if fields:
+        unknown = [f for f in fields if f not in form.specs or (readable is not None and f not in readable)]
+        if unknown:
+            raise Invalid("Unknown fields requested.", [{"path": "fields", "message": f"Unknown field '{u}'."} for u in unknown])
+    expand = set(query.get("expand") or [])
+    linked = await linked_forms(t) if expand else {}
+    items = await serialize(t.conn, form, rows, readable=readable, fields=fields, expand=expand, linked=linked)
+    total = await repo.count_rows(t.conn, form, where) if query.get("count") else None
+    return {
+        "items": items,
+        "total": total,
+        "has_more": has_more,
+        "next_cursor": make_cursor(keys, rows[-1]) if has_more and rows else None,
+    }
+
+
+async def bulk_create(t: Target, items: list[dict[str, Any]]) -> list[int]:
+    if len(items) > MAX_BULK:
+        raise Invalid(f"At most {MAX_BULK} records per request.", [{"path": "items", "message": "Too many."}])
+    return await _insert_many(t, items, prefix_rows=True)
+
+
+async def bulk_update(t: Target, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if len(items) > MAX_BULK:
+        raise Invalid(f"At most {MAX_BULK} records per request.", [{"path": "items", "message": "Too many."}])
+    out = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("id"), int) or not isinstance(item.get("values"), dict):
+            raise Invalid("Each item is {id, version, values}.", [{"path": f"items.{index}", "message": "Bad item."}])
+        try:
+            out.append(await update(t, item["id"], item["values"], item.get("version"), prefix=f"items.{index}.values."))
+        except NotFound:
+            raise NotFound("record", f"Record {item['id']} (items.{index}) does not exist.") from None
+    return out
