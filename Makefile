@@ -8,7 +8,7 @@ NPM    ?= npm
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_WORKERS ?= 2
-FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/package.json frontend/vite.config.ts frontend/tsconfig*.json -type f 2>/dev/null)
+FRONTEND_SOURCES := $(shell find frontend/src frontend/build frontend/public frontend/index.html frontend/package.json frontend/vite.config.ts frontend/tsconfig*.json -type f 2>/dev/null)
 
 .PHONY: run test install frontend migrate bench lint clean
 
@@ -19,6 +19,7 @@ run: install frontend migrate
 	$(BIN)/qiqiao serve --host $(HOST) --port $(PORT)
 
 test: install frontend
+	cd frontend && $(NPM) test
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider tests
 
 install: $(STAMP)
@@ -30,7 +31,7 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-frontend: $(if $(wildcard frontend/package.json),frontend/dist/index.html,)
+frontend: frontend/dist/index.html
 
 frontend/node_modules/.package-lock.json: frontend/package-lock.json
 	cd frontend && $(NPM) ci --no-audit --no-fund --loglevel=error

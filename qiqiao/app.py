@@ -104,7 +104,7 @@ def _mount_frontend(app: FastAPI, settings: Settings) -> None:
     if (dist / "assets").is_dir():
         app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
 
-    @app.get("/{path:path}", include_in_schema=False)
+    @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     async def spa(path: str):
         if path.startswith("api/") or path == "api":
             raise AppError("not_found", 404, "There is no such API endpoint.", title="Not found")

@@ -56,9 +56,11 @@ async def search_audit(
         since=_aware(since),
         until=_aware(until),
         before_id=before_id,
-        limit=limit,
+        limit=limit + 1,
     )
-    return {"items": items, "next_before_id": items[-1]["id"] if len(items) == limit else None}
+    more = len(items) > limit
+    items = items[:limit]
+    return {"items": items, "next_before_id": items[-1]["id"] if more else None}
 
 
 def _aware(value: datetime | None) -> datetime | None:

@@ -59,15 +59,26 @@ def _raise_input(result: RecordInput, prefix: str = "") -> None:
         raise Invalid("Some values are not valid.", [{**e, "path": prefix + e["path"]} for e in result.errors])
 
 
-async def _check_unique(t: Target, values: dict[str, Any], exclude_id: int | None = None, prefix: str = "") -> None:
+async def _check_unique(t: Target, batch: list[dict[str, Any]], exclude_id: int | None = None,
+                        prefix_rows: bool = False, prefix: str = "") -> None:
+    """One query per unique field for the whole batch, plus repeats inside the batch itself."""
     errors = []
-    for key, value in values.items():
-        spec = t.form.specs[key]
-        if spec.definition.unique and value is not None and await repo.existing_values(t.conn, t.form, key, [value], exclude_id):
-            errors.append({"path": prefix + key, "message": "This value is already used by another record.",
-                           "message_zh": "该值已被其他记录使用。", "code": "not_unique"})
+    for spec in t.form.specs.values():
+        if not spec.definition.unique:
+            continue
+        values = [(i, v[spec.key]) for i, v in enumerate(batch) if v.get(spec.key) is not None]
+        if not values:
+            continue
+        taken = await repo.existing_values(t.conn, t.form, spec.key, list({v for _, v in values}), exclude_id)
+        seen: set[Any] = set()
+        for index, value in values:
+            if value in taken or value in seen:
+                row = f"{index}." if prefix_rows else ""
+                errors.append({"path": prefix + row + spec.key, "message": "This value is already used by another record.",
+                               "message_zh": "该值已被其他记录使用。", "code": "not_unique"})
+            seen.add(value)
     if errors:
-        raise Conflict("A unique field repeats a value.", code="not_unique", errors=errors)
+        raise Conflict("A unique field repeats a value.", code="not_unique", errors=errors[:1000])
 
 
 def _db_values(form: CompiledForm, values: dict[str, Any]) -> dict[str, Any]:
@@ -104,8 +115,7 @@ async def _insert_many(t: Target, items: list[dict[str, Any]], draft: bool = Fal
         raise Forbidden(f"You may not write: {', '.join(sorted({e['path'] for e in refused})[:10])}.", refused)
     if errors:
         raise Invalid("Some values are not valid.", errors[:1000])
-    for index, result in enumerate(parsed):
-        await _check_unique(t, result.values, prefix=f"{index}." if prefix_rows else "")
+    await _check_unique(t, [r.values for r in parsed], prefix_rows=prefix_rows)
     owner_dept = principal.department_ids[0] if principal.department_ids else None
     rows = [
         {**_db_values(t.form, r.values), "created_at": now, "created_by": principal.id, "updated_at": now,
@@ -124,8 +134,11 @@ async def _insert_many(t: Target, items: list[dict[str, Any]], draft: bool = Fal
         history.append({"form_id": t.loaded.form_id, "record_id": record_id, "version": 1, "op": "create",
                         "actor_id": principal.id, "at": now, "changes": changes})
     await repo.add_history(t.conn, history)
-    for record_id in ids:
-        audit.record(t.conn, t.actor, "record.create", target_type=t.audit_target, target_id=record_id)
+    if len(ids) == 1:
+        audit.record(t.conn, t.actor, "record.create", target_type=t.audit_target, target_id=ids[0])
+    else:  # one entry per bulk call; the record history holds every row
+        audit.record(t.conn, t.actor, "record.bulk_create", target_type=t.audit_target,
+                     after={"count": len(ids), "first_id": ids[0], "last_id": ids[-1]})
     return ids
 
 
@@ -175,7 +188,7 @@ async def update(t: Target, record_id: int, data: dict[str, Any], version: int |
     if before["draft"] and data.get("draft") is False:
         final = validate_input(t.form, {**_inputs_of(t.form, before), **data}, partial=False, writable=None)
         _raise_input(RecordInput(errors=final.errors), prefix)
-    await _check_unique(t, result.values, exclude_id=record_id, prefix=prefix)
+    await _check_unique(t, [result.values], exclude_id=record_id, prefix=prefix)
     principal = t.actor.principal
     now = t.clock.now()
     values = {**_db_values(t.form, result.values), "updated_at": now, "updated_by": principal.id}
