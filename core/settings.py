@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     cookie_secure: bool = False
     cors_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = 10 * 1024 * 1024
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_import_bytes: int = 50 * 1024 * 1024
     frontend_dist: Path = REPO_ROOT / "frontend" / "dist"
     session_ttl_hours: int = 24 * 7
     login_max_failures: int = 5
@@ -46,6 +48,14 @@ class Settings(BaseSettings):
         if not self.database_url:
             self.database_url = f"sqlite+aiosqlite:///{self.var_dir / 'qiqiao.db'}"
         return self
+
+    def body_limit(self, path: str) -> int:
+        """Uploads and spreadsheet imports may be larger than ordinary JSON bodies."""
+        if path == "/api/files":
+            return self.max_upload_bytes + 64 * 1024
+        if path.startswith("/api/apps/") and ("/imports" in path or path.endswith("/excel-form")):
+            return self.max_import_bytes + 64 * 1024
+        return self.max_body_bytes
 
     @property
     def is_sqlite(self) -> bool:

@@ -11,7 +11,8 @@ from sqlalchemy.types import TypeDecorator
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
 IdType = BigInteger().with_variant(Integer(), "sqlite")
-JsonType = JSON().with_variant(JSONB(), "postgresql")
+# Python None is stored as SQL NULL (not JSON null), so "empty" means one thing everywhere.
+JsonType = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 
 class UTCDateTime(TypeDecorator):

@@ -22,12 +22,13 @@ from runtime import problems
 from builder.apps.router import router as apps_router
 from builder.forms.router import router as forms_router
 from runtime.audit.router import router as audit_router
+from runtime.files.router import router as files_router
 from runtime.forms.router import router as field_types_router
 from runtime.identity.router import router as auth_router
 from runtime.org.router import router as org_router
 from runtime.records.router import router as records_router
 
-API_ROUTERS = (auth_router, org_router, audit_router, apps_router, forms_router, records_router, field_types_router)
+API_ROUTERS = (auth_router, org_router, audit_router, apps_router, forms_router, records_router, field_types_router, files_router)
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -64,7 +65,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     for router in API_ROUTERS:
         app.include_router(router)
     _mount_frontend(app, settings)
-    app.add_middleware(PlatformMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(PlatformMiddleware, body_limit=settings.body_limit)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 

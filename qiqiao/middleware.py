@@ -34,9 +34,9 @@ class BodyTooLarge(HTTPException):
 
 
 class PlatformMiddleware:
-    def __init__(self, app: Any, max_body_bytes: int) -> None:
+    def __init__(self, app: Any, body_limit: Callable[[str], int]) -> None:
         self.app = app
-        self.max_body_bytes = max_body_bytes
+        self.body_limit = body_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -44,9 +44,10 @@ class PlatformMiddleware:
             return
         request_id = _header(scope, b"x-request-id") or secrets.token_hex(8)
         scope.setdefault("state", {})["request_id"] = request_id[:64]
+        limit = self.body_limit(scope.get("path", ""))
         length = _header(scope, b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
-            await _too_large(send, self.max_body_bytes)
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await _too_large(send, limit)
             return
 
         received = 0
@@ -56,8 +57,8 @@ class PlatformMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
-                    raise BodyTooLarge(self.max_body_bytes)
+                if received > limit:
+                    raise BodyTooLarge(limit)
             return message
 
         started = False
@@ -77,7 +78,7 @@ class PlatformMiddleware:
             await self.app(scope, limited_receive, send_with_headers)
         except BodyTooLarge:
             if not started:
-                await _too_large(send, self.max_body_bytes)
+                await _too_large(send, limit)
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -159,6 +159,7 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         secret_key=TEST_SECRET,
         frontend_dist=tmp_path / "no-frontend",
         max_body_bytes=1024 * 1024,
+        max_upload_bytes=2 * 1024 * 1024,
     )
 
 

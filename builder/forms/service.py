@@ -14,6 +14,7 @@ from core.clock import Clock
 from core.errors import AppError, Conflict, Invalid, NotFound
 from engines.form.compiled import CompileContext, CompiledForm, DefinitionError, compile_form, identifier
 from engines.form.definition import FormDef
+from engines.form.types import FIELD_TYPES
 from engines.form.plan import ChangeType, PlanError, RetireField, RestoreField, plan, summary
 from runtime.audit import service as audit
 from runtime.context import Actor
@@ -24,12 +25,27 @@ from runtime.tables import form_versions, forms
 
 def _shape(raw: dict[str, Any]) -> FormDef:
     try:
-        return FormDef.model_validate(raw)
+        draft = FormDef.model_validate(raw)
     except ValidationError as exc:
         raise Invalid(
             "The form definition is not valid.",
             [{"path": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()],
         ) from None
+    for field in [*draft.fields, *(c for f in draft.fields for c in f.fields or [])]:
+        _store_parsed_options(field)
+    return draft
+
+
+def _store_parsed_options(field: Any) -> None:
+    """Keep what the field type made of its options (e.g. sanitized HTML), never the raw input;
+    options that do not parse are kept as given so the designer can show and fix them."""
+    if field.type not in FIELD_TYPES:
+        return
+    try:
+        parsed = FIELD_TYPES.get(field.type).parse_options(field.options)
+    except ValidationError:
+        return
+    field.options = parsed.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
 async def _compile_draft(conn: AsyncConnection, app: dict[str, Any], draft: FormDef, version: int) -> CompiledForm:

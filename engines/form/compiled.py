@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, MetaData, String, Table
 
 from core.types import IdType, UTCDateTime
+from engines.form.computed import _order, bind
 from engines.form.definition import FieldDef, FormDef
 from engines.form.types import FIELD_TYPES, FieldSpec, FormRefs, StorageKind
 from engines.form.types.relation import junction_columns
@@ -94,6 +95,8 @@ class CompiledForm:
         # Prefixed to every statement over this form's tables: a new version gets new statement
         # text, so PostgreSQL never reuses a plan prepared before a column changed type.
         self.tag = f"/* {self.table_name} v{version} */"
+        self.formula_order = _order(specs)
+        self.read_links = _read_links(specs)
         self.metadata = MetaData()
         self.refs = FormRefs(
             table_of=lambda form_key: record_table_name(app_key, form_key),
@@ -105,12 +108,12 @@ class CompiledForm:
         self.children: dict[str, ChildTable] = {}
         for spec in specs.values():
             columns += spec.type.columns(spec, self.refs)
-            if spec.type.storage is StorageKind.REFS:
+            if spec.storage is StorageKind.REFS:
                 self.junctions[spec.key] = Table(
                     self.refs.child_table(spec.key), self.metadata, *junction_columns(),
                     Index(identifier("ix", self.refs.child_table(spec.key), "target"), "target_id"),
                 )
-            elif spec.type.storage is StorageKind.CHILD:
+            elif spec.storage is StorageKind.CHILD:
                 self.children[spec.key] = self._child_table(spec)
             if spec.definition.unique and spec.type.can_be_unique:
                 indexes.append(
@@ -144,7 +147,18 @@ class CompiledForm:
         return list(self.metadata.sorted_tables)
 
     def stored_specs(self) -> list[FieldSpec]:
-        return [s for s in self.specs.values() if s.type.storage not in (StorageKind.NONE, StorageKind.SYSTEM)]
+        return [s for s in self.specs.values() if s.storage not in (StorageKind.NONE, StorageKind.SYSTEM)]
+
+
+def _read_links(specs: dict[str, FieldSpec]) -> frozenset[str]:
+    """Link fields through which formulas or rules read the linked record."""
+    read: set[str] = set()
+    for spec in specs.values():
+        checked = [spec.extra.get("formula"), spec.extra.get("visible_when"), *(f for f, _ in spec.extra.get("rules") or [])]
+        for formula in checked:
+            if formula is not None:
+                read.update(path[0] for path in formula.dependencies.links)
+    return frozenset(read)
 
 
 def compile_form(
@@ -168,12 +182,33 @@ def compile_form(
         spec = specs.get(field.key)
         if spec is not None:
             errors += [{"path": f"fields.{index}", "message": m} for m in spec.type.check_definition(spec, context)]
+    if not errors:
+        errors += bind(specs, definition, _specs_of(context, {definition.key: specs}))
     title = definition.settings.title_field
     if title and title not in specs:
         errors.append({"path": "settings.title_field", "message": f"no field '{title}'"})
     if errors:
         raise DefinitionError(errors)
     return CompiledForm(app_key, definition, specs, version)
+
+
+def _specs_of(context: CompileContext, known: dict[str, dict[str, FieldSpec]], depth: int = 0):
+    """Field specs of the app's other forms, bound in turn (so a lookup of a lookup works),
+    at most a few links deep."""
+
+    def specs_of(form_key: str) -> dict[str, FieldSpec] | None:
+        if form_key in known:
+            return known[form_key]
+        other = context.forms.get(form_key)
+        if other is None or depth > 3:
+            return None
+        errors: list[dict[str, str]] = []
+        specs = {f.key: s for f in other.fields if (s := _spec(f, "", errors, nested=False)) is not None}
+        known[form_key] = specs
+        bind(specs, other, _specs_of(context, known, depth + 1))
+        return specs
+
+    return specs_of
 
 
 def _spec(field: FieldDef, path: str, errors: list[dict[str, str]], nested: bool) -> FieldSpec | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, exists, false, func, not_, or_, select, true
+from sqlalchemy import Table, Text, cast, exists, false, func, not_, or_, select, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import Boolean
@@ -60,7 +60,7 @@ def compile(field_type: Any, spec: Any, target: FilterTarget, op: str, value: An
     if op not in field_type.operators(spec):
         raise FilterError("unknown_operator", f"Operator '{op}' does not apply to field '{spec.key}'.")
     if op in EMPTY:
-        return _empty(field_type, target, op == "empty")
+        return _empty(spec, target, op == "empty")
     if target.junction is not None:
         return _junction(field_type, spec, target, op, value)
     column = target.column
@@ -77,16 +77,20 @@ def compile(field_type: Any, spec: Any, target: FilterTarget, op: str, value: An
         values = [str(v) for v in _as_list(value)]
         clause = JsonHasAny(column, values) if op != "has_all" else JsonHasAll(column, values)
         return or_(column.is_(None), not_(clause)) if op == "has_none" else clause
-    parsed = _parse(field_type, spec, value)
     if op in ("contains", "not_contains", "starts_with", "ends_with"):
-        text = str(parsed)
+        # A fragment is not a whole value ("1380" of a phone number): matched as text, not parsed;
+        # case-insensitive on both databases.
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool) or not str(value).strip():
+            raise FilterError("bad_value", f"Field '{spec.key}': '{op}' takes a piece of text.")
+        text = str(value).strip()[:200]
         clause = {
-            "contains": lambda: column.contains(text, autoescape=True),
-            "not_contains": lambda: column.contains(text, autoescape=True),
-            "starts_with": lambda: column.startswith(text, autoescape=True),
-            "ends_with": lambda: column.endswith(text, autoescape=True),
+            "contains": lambda: column.icontains(text, autoescape=True),
+            "not_contains": lambda: column.icontains(text, autoescape=True),
+            "starts_with": lambda: column.istartswith(text, autoescape=True),
+            "ends_with": lambda: column.iendswith(text, autoescape=True),
         }[op]()
         return or_(column.is_(None), not_(clause)) if op == "not_contains" else clause
+    parsed = _parse(field_type, spec, value)
     if op == "ne":
         return or_(column.is_(None), column != parsed)
     return {
@@ -98,16 +102,16 @@ def compile(field_type: Any, spec: Any, target: FilterTarget, op: str, value: An
     }[op]()
 
 
-def _empty(field_type: Any, target: FilterTarget, empty: bool) -> ColumnElement:
+def _empty(spec: Any, target: FilterTarget, empty: bool) -> ColumnElement:
     if target.junction is not None:
         j = target.junction
         has = exists().where(j.c.record_id == target.record_id)
         return not_(has) if empty else has
     column = target.column
-    if field_type.storage is StorageKind.TEXT:
+    if spec.storage is StorageKind.TEXT:
         clause = or_(column.is_(None), column == "")
-    elif field_type.storage is StorageKind.JSON:
-        clause = or_(column.is_(None), JsonIsEmpty(column))
+    elif spec.storage is StorageKind.JSON:
+        clause = or_(column.is_(None), cast(column, Text).in_(["null", "[]", "{}"]))
     else:
         clause = column.is_(None)
     return clause if empty else not_(clause)
@@ -140,7 +144,7 @@ def _as_list(value: Any) -> list[Any]:
 
 def _parse(field_type: Any, spec: Any, value: Any) -> Any:
     try:
-        parsed = field_type.parse(spec, value) if field_type.storage is not StorageKind.REFS else value
+        parsed = field_type.parse(spec, value) if spec.storage is not StorageKind.REFS else value
     except FieldValueError as exc:
         raise FilterError("bad_value", f"Field '{spec.key}': {exc.en}") from None
     if parsed is None:
@@ -153,7 +157,7 @@ def _parse_list(field_type: Any, spec: Any, value: Any) -> list[Any]:
 
     values = _as_list(value)
     try:
-        if field_type.storage in (StorageKind.REF, StorageKind.REFS):
+        if spec.storage in (StorageKind.REF, StorageKind.REFS):
             return [parse_ref(v) for v in values]
     except FieldValueError as exc:
         raise FilterError("bad_value", f"Field '{spec.key}': {exc.en}") from None
@@ -172,15 +176,7 @@ class JsonHasAny(ColumnElement):
 
 
 class JsonHasAll(JsonHasAny):
-    pass
-
-
-class JsonIsEmpty(ColumnElement):
     inherit_cache = False
-    type = Boolean()
-
-    def __init__(self, column: ColumnElement) -> None:
-        self.column = column
 
 
 def _sqlite_each(column: ColumnElement):
@@ -216,19 +212,3 @@ def _pg_array_op(element: JsonHasAny, op: str) -> ColumnElement:
     from sqlalchemy.types import Text
 
     return cast(element.column, JSONB).op(op, return_type=Boolean())(cast(element.values, ARRAY(Text())))
-
-
-@compiles(JsonIsEmpty, "sqlite")
-def _empty_sqlite(element: JsonIsEmpty, compiler: Any, **kw: Any) -> str:
-    return compiler.process(func.json_array_length(element.column) == 0, **kw)
-
-
-@compiles(JsonIsEmpty, "postgresql")
-def _empty_pg(element: JsonIsEmpty, compiler: Any, **kw: Any) -> str:
-    from sqlalchemy import cast, literal_column
-    from sqlalchemy.dialects.postgresql import JSONB
-
-    return compiler.process(cast(element.column, JSONB).in_([literal_column("'[]'::jsonb"), literal_column("'{}'::jsonb")]), **kw)
-
-
-__all__ = ["FilterError", "FilterTarget", "compile", "for_storage"]

@@ -100,7 +100,7 @@ def _column_signature(spec: FieldSpec, form: CompiledForm) -> tuple:
 
 def same_storage(old: FieldSpec, new: FieldSpec, old_form: CompiledForm, new_form: CompiledForm) -> bool:
     return old.type.type == new.type.type or (
-        old.type.storage is new.type.storage and _column_signature(old, old_form) == _column_signature(new, new_form)
+        old.storage is new.storage and _column_signature(old, old_form) == _column_signature(new, new_form)
     )
 
 
@@ -131,11 +131,11 @@ def plan(
             ops += _add_field(new, spec, existing_tables)
             continue
         if same_storage(before, spec, source_form, new):
-            if spec.type.storage is StorageKind.CHILD:
+            if spec.storage is StorageKind.CHILD:
                 ops += _child_changes(source_form, new, before, spec, errors)
             continue
         movable = {StorageKind.CHILD, StorageKind.REFS, StorageKind.NONE, StorageKind.SYSTEM}
-        if before.type.storage in movable or spec.type.storage in movable:
+        if before.storage in movable or spec.storage in movable:
             errors.append({
                 "path": f"fields.{key}.type",
                 "message": f"cannot change '{key}' from {before.type.type} to {spec.type.type}; add a new field instead",
@@ -144,7 +144,7 @@ def plan(
         preserved = identifier(f"{key}__v{old.version}")
         ops.append(ChangeType(new.table_name, before, spec, preserved, tuple(spec.type.columns(spec, new.refs))))
     for key, spec in old.specs.items():
-        if key not in new.specs and spec.type.storage is not StorageKind.NONE:
+        if key not in new.specs and spec.storage is not StorageKind.NONE:
             ops.append(RetireField(key, spec.type.type))
     old_indexes = {i.name for i in old.table.indexes}
     new_indexes = {i.name: i for i in new.table.indexes}
@@ -159,7 +159,7 @@ def plan(
 
 
 def _add_field(new: CompiledForm, spec: FieldSpec, existing_tables: set[str]) -> list[Operation]:
-    storage = spec.type.storage
+    storage = spec.storage
     if storage is StorageKind.REFS:
         table = new.junctions[spec.key]
         if table.name in existing_tables:
@@ -170,7 +170,7 @@ def _add_field(new: CompiledForm, spec: FieldSpec, existing_tables: set[str]) ->
         if table.name in existing_tables:
             return []
         return [CreateTable(table)]
-    return [AddColumn(new.table_name, column.copy(), spec.key) for column in spec.type.columns(spec, new.refs)]
+    return [AddColumn(new.table_name, column, spec.key) for column in spec.type.columns(spec, new.refs)]
 
 
 def _child_changes(
@@ -182,7 +182,7 @@ def _child_changes(
     for child in spec.children:
         previous = old_children.get(child.key)
         if previous is None:
-            ops += [AddColumn(table.name, c.copy(), f"{spec.key}.{child.key}") for c in child.type.columns(child, new.refs)]
+            ops += [AddColumn(table.name, c, f"{spec.key}.{child.key}") for c in child.type.columns(child, new.refs)]
         elif not same_storage(previous, child, old, new):
             errors.append({
                 "path": f"fields.{spec.key}.fields.{child.key}.type",

@@ -89,7 +89,7 @@ def condition(form: CompiledForm, key: str, op: str, value: Any, readable: froze
     if spec is None:
         raise QueryError(f"{path}.field", f"Unknown field '{key}'.", "unknown_field")
     _visible(form, key, readable, f"{path}.field")
-    storage = spec.type.storage
+    storage = spec.storage
     if storage in (StorageKind.NONE, StorageKind.CHILD) and op not in ("empty", "not_empty"):
         raise QueryError(f"{path}.op", f"Field '{key}' cannot be filtered with '{op}'.", "unknown_operator")
     if storage is StorageKind.CHILD:
@@ -100,6 +100,12 @@ def condition(form: CompiledForm, key: str, op: str, value: Any, readable: froze
         return not_(has) if op == "empty" else has
     if storage is StorageKind.NONE:
         raise QueryError(f"{path}.field", f"Field '{key}' holds no data.", "unknown_field")
+    if storage is StorageKind.SYSTEM:
+        target = FilterTarget(column=table.c[spec.type.system_column], record_id=table.c.id)
+        try:
+            return spec.type.compile_filter(spec, target, op, value)
+        except FilterError as exc:
+            raise QueryError(f"{path}.value", str(exc), exc.code) from None
     target = FilterTarget(
         column=None if storage is StorageKind.REFS else table.c[key],
         record_id=table.c.id,
@@ -148,9 +154,10 @@ def compile_sort(form: CompiledForm, sort: list[str], readable: frozenset[str] |
         if spec is None:
             raise QueryError(path, f"Unknown field '{name}'.", "unknown_field")
         _visible(form, name, readable, path)
-        if not spec.type.sortable or spec.type.storage in (StorageKind.REFS, StorageKind.CHILD, StorageKind.NONE, StorageKind.JSON, StorageKind.SYSTEM):
+        if not spec.type.sortable or spec.storage in (StorageKind.REFS, StorageKind.CHILD, StorageKind.NONE, StorageKind.JSON):
             raise QueryError(path, f"Field '{name}' cannot be sorted.", "not_sortable")
-        keys.append(SortKey(name, descending, form.table.c[name]))
+        column_name = spec.type.system_column if spec.storage is StorageKind.SYSTEM else name
+        keys.append(SortKey(name, descending, form.table.c[column_name]))
     if not any(k.name == "id" for k in keys):
         last_desc = keys[-1].descending if keys else True
         keys.append(SortKey("id", last_desc, form.table.c.id))
@@ -165,7 +172,7 @@ def search_clause(form: CompiledForm, text: str, readable: frozenset[str] | None
     text = text.strip()[:200]
     columns = [
         form.table.c[s.key] for s in form.specs.values()
-        if s.type.searchable and s.type.storage is StorageKind.TEXT and (readable is None or s.key in readable)
+        if s.type.searchable and s.storage is StorageKind.TEXT and (readable is None or s.key in readable)
     ]
     if not text or not columns:
         return true() if not text else false()

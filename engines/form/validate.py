@@ -54,7 +54,7 @@ def validate_input(
         if spec is None:
             result.errors.append({"path": key, "message": "Unknown field.", "message_zh": "未知字段。", "code": "unknown_field"})
             continue
-        if spec.type.computed or spec.type.storage in (StorageKind.NONE, StorageKind.SYSTEM):
+        if spec.type.computed or spec.storage in (StorageKind.NONE, StorageKind.SYSTEM):
             result.refused.append({"path": key, "message": "This field is computed and cannot be written.",
                                    "message_zh": "该字段为计算字段，不能写入。", "code": "computed"})
             continue
@@ -65,13 +65,15 @@ def validate_input(
         _parse_into(result, spec, key, value)
     if check_required and not partial:
         for spec in form.specs.values():
-            if spec.definition.required and not spec.definition.hidden and _missing(result, spec):
+            # A field with a visibility rule is checked after the rule is evaluated (runtime).
+            if spec.definition.required and not spec.definition.hidden and "visible_when" not in spec.extra \
+                    and _missing(result, spec):
                 result.errors.append(_required(spec.key))
     return result
 
 
 def _missing(result: RecordInput, spec: FieldSpec) -> bool:
-    storage = spec.type.storage
+    storage = spec.storage
     if storage is StorageKind.REFS:
         return not result.refs.get(spec.key)
     if storage is StorageKind.CHILD:
@@ -85,7 +87,7 @@ def _parse_into(result: RecordInput, spec: FieldSpec, path: str, value: Any) -> 
     except FieldValueError as exc:
         result.errors.append(_error(path, exc))
         return
-    storage = spec.type.storage
+    storage = spec.storage
     if storage is StorageKind.REFS:
         result.refs[spec.key] = parsed or []
     elif storage is StorageKind.CHILD:

@@ -96,3 +96,16 @@ async def load_form(conn: AsyncConnection, app_key: str, form_key: str, *, lock:
     if form["published_version"] is None:
         raise NotFound("form", "The form has not been published yet.")
     return LoadedForm(app, form, await compiled_version(conn, app, form, form["published_version"]))
+
+
+async def app_forms(conn: AsyncConnection, app: dict[str, Any]) -> dict[str, CompiledForm]:
+    """Every published form of the app, compiled (from the cache when possible)."""
+    rows = (await conn.execute(
+        select(forms).where(forms.c.app_id == app["id"], forms.c.published_version.is_not(None))
+    )).mappings().all()
+    return {row["key"]: await compiled_version(conn, app, dict(row), row["published_version"]) for row in rows}
+
+
+async def form_ids(conn: AsyncConnection, app: dict[str, Any]) -> dict[str, int]:
+    rows = await conn.execute(select(forms.c.key, forms.c.id).where(forms.c.app_id == app["id"]))
+    return {key: form_id for key, form_id in rows}

@@ -86,9 +86,9 @@ async def _change_type(conn: AsyncConnection, op: ChangeType) -> list[dict]:
         text(f"ALTER TABLE {_quote(conn, op.table)} RENAME COLUMN {_quote(conn, op.old.key)} TO {_quote(conn, op.preserved)}")
     )
     for column in op.columns:
-        await _add_column(conn, op.table, column.copy())
+        await _add_column(conn, op.table, column._copy())
     converted, failures = await convert(conn, op, op.preserved)
-    target = Table(op.table, MetaData(), Column("id"), *(c.copy() for c in op.columns))
+    target = Table(op.table, MetaData(), Column("id"), *(c._copy() for c in op.columns))
     statement = update(target).where(target.c.id == bindparam("_id")).values({op.new.key: bindparam("_value")})
     for start in range(0, len(converted), BATCH):
         chunk = converted[start : start + BATCH]

@@ -42,19 +42,19 @@ async def serialize(
     wanted = [
         s for s in form.specs.values()
         if (readable is None or s.key in readable) and (fields is None or s.key in fields)
-        and s.type.storage is not StorageKind.NONE
+        and s.storage is not StorageKind.NONE
     ]
-    refs = {s.key: await repo.refs_of(conn, form, s.key, ids) for s in wanted if s.type.storage is StorageKind.REFS}
+    refs = {s.key: await repo.refs_of(conn, form, s.key, ids) for s in wanted if s.storage is StorageKind.REFS}
     children = {
         s.key: await repo.children_of(conn, form, s.key, ids)
-        for s in wanted if s.type.storage is StorageKind.CHILD and (with_children or s.key in expand)
+        for s in wanted if s.storage is StorageKind.CHILD and (with_children or s.key in expand)
     }
     titles = await _titles(conn, form, rows, refs, wanted, expand, linked or {})
     out = []
     for row in rows:
         item = {k: _json(row.get(k)) for k in SYSTEM_OUT}
         for spec in wanted:
-            storage = spec.type.storage
+            storage = spec.storage
             if storage is StorageKind.REFS:
                 value = refs[spec.key][row["id"]]
                 item[spec.key] = [titles.get((spec.key, v), v) for v in value] if spec.key in titles.get("_keys", ()) else value
@@ -62,7 +62,7 @@ async def serialize(
                 if spec.key in children:
                     item[spec.key] = [_child(spec, r) for r in children[spec.key][row["id"]]]
             elif storage is StorageKind.SYSTEM:
-                item[spec.key] = _json(row.get(spec.extra.get("column", spec.type.type)))
+                item[spec.key] = _json(row.get(spec.type.system_column))
             else:
                 value = spec.type.from_db(spec, row.get(spec.key))
                 if storage is StorageKind.REF and spec.key in titles.get("_keys", ()) and value is not None:
@@ -85,12 +85,12 @@ async def _titles(conn, form, rows, refs, wanted, expand, linked) -> dict:
     """For expanded link fields: {(field, id): {id, title}} read from each linked form."""
     out: dict[Any, Any] = {"_keys": set()}
     for spec in wanted:
-        if spec.key not in expand or spec.type.storage not in (StorageKind.REF, StorageKind.REFS):
+        if spec.key not in expand or spec.storage not in (StorageKind.REF, StorageKind.REFS):
             continue
         target = linked.get(getattr(spec.options, "form", ""))
         if target is None:
             continue
-        if spec.type.storage is StorageKind.REF:
+        if spec.storage is StorageKind.REF:
             ids = {r[spec.key] for r in rows if r.get(spec.key) is not None}
         else:
             ids = {t for per_record in refs[spec.key].values() for t in per_record}

@@ -17,9 +17,11 @@ from engines.form.types import StorageKind
 from engines.form.validate import RecordInput, validate_input
 from runtime.audit import service as audit
 from runtime.context import Actor
-from runtime.forms.loader import LoadedForm, compiled_version, form_row, load_form
+from runtime.forms.loader import LoadedForm, app_forms, compiled_version, form_ids, form_row, load_form
 from runtime.permissions import Scope, authorize
 from runtime.records import repository as repo
+from runtime.records.compute import Deriver
+from runtime.records.propagate import link_values, propagate
 from runtime.records.output import serialize
 
 MAX_BULK = 10_000
@@ -42,6 +44,28 @@ class Target:
     @property
     def audit_target(self) -> str:
         return f"{self.loaded.app['key']}.{self.form.key}"
+
+    async def app_forms(self) -> dict[str, CompiledForm]:
+        if not hasattr(self, "_forms"):
+            self._forms = await app_forms(self.conn, self.loaded.app)
+            self._forms[self.form.key] = self.form
+        return self._forms
+
+    async def deriver(self) -> Deriver | None:
+        deriver = Deriver(self.conn, self.form, await self.app_forms(), self.loaded.form_id, self.actor.principal,
+                          self.clock.now())
+        has_defaults = any(s.definition.default is not None for s in self.form.specs.values())
+        return deriver if deriver.active or has_defaults else None
+
+    async def propagate(self, ids: set[int], changed: set[str], via_before: dict[str, set[int]] | None = None) -> None:
+        forms = await self.app_forms()
+        if not any(s.type.computed for f in forms.values() for s in f.specs.values()):
+            return
+        via = await link_values(self.conn, self.form, ids)
+        for key, values in (via_before or {}).items():
+            via.setdefault(key, set()).update(values)
+        await propagate(self.conn, forms, await form_ids(self.conn, self.loaded.app), self.form.key, ids, changed, via,
+                        self.actor.principal, self.clock.now())
 
 
 async def open_form(conn: AsyncConnection, clock: Clock, actor: Actor, app_key: str, form_key: str, action: str,
@@ -102,10 +126,13 @@ async def _insert_many(t: Target, items: list[dict[str, Any]], draft: bool = Fal
     parsed: list[RecordInput] = []
     errors: list[dict] = []
     refused: list[dict] = []
+    deriver = await t.deriver()
     for index, data in enumerate(items):
         if not isinstance(data, dict):
             errors.append({"path": f"{index}", "message": "A record is an object."})
             continue
+        if deriver is not None:
+            data = await deriver.defaults(data)
         result = validate_input(t.form, data, partial=False, writable=t.scope.writable, check_required=not draft)
         prefix = f"{index}." if prefix_rows else ""
         errors += [{**e, "path": prefix + e["path"]} for e in result.errors]
@@ -115,6 +142,17 @@ async def _insert_many(t: Target, items: list[dict[str, Any]], draft: bool = Fal
         raise Forbidden(f"You may not write: {', '.join(sorted({e['path'] for e in refused})[:10])}.", refused)
     if errors:
         raise Invalid("Some values are not valid.", errors[:1000])
+    if deriver is not None:
+        rule_errors: list[dict] = []
+        for index, result in enumerate(parsed):
+            result.values.update(await deriver.derive(result.values, result.refs, result.children, None, creating=True))
+            try:
+                await deriver.check_rules(result.values, result.refs, result.children, None, draft,
+                                          prefix=f"{index}." if prefix_rows else "")
+            except Invalid as exc:
+                rule_errors += exc.errors
+        if rule_errors:
+            raise Invalid("Some values break the form's rules.", rule_errors[:1000])
     await _check_unique(t, [r.values for r in parsed], prefix_rows=prefix_rows)
     owner_dept = principal.department_ids[0] if principal.department_ids else None
     rows = [
@@ -139,6 +177,7 @@ async def _insert_many(t: Target, items: list[dict[str, Any]], draft: bool = Fal
     else:  # one entry per bulk call; the record history holds every row
         audit.record(t.conn, t.actor, "record.bulk_create", target_type=t.audit_target,
                      after={"count": len(ids), "first_id": ids[0], "last_id": ids[-1]})
+    await t.propagate(set(ids), {"*"})
     return ids
 
 
@@ -162,7 +201,7 @@ async def linked_forms(t: Target) -> dict[str, CompiledForm]:
     out = {}
     for spec in t.form.specs.values():
         target_key = getattr(spec.options, "form", None)
-        if spec.type.storage in (StorageKind.REF, StorageKind.REFS) and target_key and target_key not in out:
+        if spec.storage in (StorageKind.REF, StorageKind.REFS) and target_key and target_key not in out:
             try:
                 row = await form_row(t.conn, t.loaded.app["id"], target_key)
             except NotFound:
@@ -188,6 +227,17 @@ async def update(t: Target, record_id: int, data: dict[str, Any], version: int |
     if before["draft"] and data.get("draft") is False:
         final = validate_input(t.form, {**_inputs_of(t.form, before), **data}, partial=False, writable=None)
         _raise_input(RecordInput(errors=final.errors), prefix)
+    deriver = await t.deriver()
+    via_before = await link_values(t.conn, t.form, {record_id})
+    if deriver is not None:
+        stored, refs, children = await _stored(t, record_id)
+        merged, merged_refs = {**stored, **result.values}, {**refs, **result.refs}
+        merged_children = {**children, **result.children}
+        derived = await deriver.derive(merged, merged_refs, merged_children, record_id, creating=False)
+        derived = {k: v for k, v in derived.items() if t.form.specs[k].type.type != "autonumber"}
+        await deriver.check_rules({**merged, **derived}, merged_refs, merged_children, result.given(),
+                                  draft=bool(before["draft"]) and data.get("draft") is not False, prefix=prefix)
+        result.values.update({k: v for k, v in derived.items() if stored.get(k) != v})
     await _check_unique(t, [result.values], exclude_id=record_id, prefix=prefix)
     principal = t.actor.principal
     now = t.clock.now()
@@ -212,7 +262,22 @@ async def update(t: Target, record_id: int, data: dict[str, Any], version: int |
     await repo.add_history(t.conn, [{"form_id": t.loaded.form_id, "record_id": record_id, "version": new_version,
                                      "op": "update", "actor_id": principal.id, "at": now, "changes": changes}])
     audit.record(t.conn, t.actor, "record.update", target_type=t.audit_target, target_id=record_id)
+    await t.propagate({record_id}, set(result.given()) | set(result.values), via_before)
     return after
+
+
+async def _stored(t: Target, record_id: int) -> tuple[dict[str, Any], dict[str, list[int]], dict[str, list[dict]]]:
+    """A record's stored values as Python values (for recomputing), its junction ids and rows."""
+    form = t.form
+    row = (await repo.fetch_rows(t.conn, form, [form.table.c.id == record_id]))[0]
+    values = {k: form.specs[k].type.from_db(form.specs[k], row[k]) for k in form.specs if k in row}
+    refs = {k: (await repo.refs_of(t.conn, form, k, [record_id]))[record_id] for k in form.junctions}
+    children = {
+        k: [{c: v for c, v in r.items() if c not in ("id", "parent_id", "position")}
+            for r in (await repo.children_of(t.conn, form, k, [record_id]))[record_id]]
+        for k in form.children
+    }
+    return values, refs, children
 
 
 def _inputs_of(form: CompiledForm, record: dict[str, Any]) -> dict[str, Any]:
@@ -225,6 +290,7 @@ async def delete(t: Target, ids: list[int]) -> list[int]:
     visible = await _visible_ids(t, ids)
     deleted = await repo.set_deleted(t.conn, t.form, visible, t.clock.now(), t.actor.id)
     await _log_ops(t, deleted, "delete")
+    await t.propagate(set(deleted), {"*"})
     return deleted
 
 
@@ -234,6 +300,7 @@ async def restore(t: Target, ids: list[int]) -> list[int]:
     visible = await _visible_ids(t, ids, deleted=True)
     restored = await repo.set_deleted(t.conn, t.form, visible, None, t.actor.id)
     await _log_ops(t, restored, "restore")
+    await t.propagate(set(restored), {"*"})
     return restored
 
 

@@ -15,6 +15,8 @@ from runtime.tables.identity import (
     users,
 )
 from runtime.tables.audit import audit_log
+from runtime.tables.files import files
+from runtime.tables.jobs import jobs
 from runtime.tables.apps import (
     app_role_members,
     app_roles,
@@ -37,6 +39,8 @@ __all__ = [
     "api_tokens",
     "login_attempts",
     "audit_log",
+    "files",
+    "jobs",
     "apps",
     "forms",
     "form_versions",

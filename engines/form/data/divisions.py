@@ -56,7 +56,9 @@ class Divisions:
         if not code.isdigit():
             return None
         if len(code) == 12 and code.endswith("000"):
-            code = code[:9]
+            code = code[:9]  # the statistics bureau's 12-digit form
+        if len(code) == 9 and code.endswith("000"):
+            code = code[:6]
         candidates = [code]
         if len(code) == 6:
             candidates += [code[:4]] if code.endswith("00") else []

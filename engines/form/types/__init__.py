@@ -8,6 +8,7 @@ from engines.form.types.base import FieldSpec, FieldType, FieldValueError, FormR
 from engines.form.types.button import ButtonField
 from engines.form.types.cascader import CascaderField
 from engines.form.types.choice import CheckboxField, MultiSelectField, SingleSelectField
+from engines.form.types.computed import AutoNumberField, FormulaField, LookupField, RollupField
 from engines.form.types.contact import EmailField, PhoneField
 from engines.form.types.files import AttachmentField
 from engines.form.types.id_card import IdCardField
@@ -26,6 +27,10 @@ from engines.form.types.time import DateField, DateTimeField, TimeField
 from engines.form.types.url import UrlField
 
 BUILTIN_FIELD_TYPES: tuple[type[FieldType], ...] = (
+    FormulaField,
+    LookupField,
+    RollupField,
+    AutoNumberField,
     TextField,
     TextareaField,
     RichTextField,

@@ -34,7 +34,6 @@ class AddressField(JsonValueFilter, FieldType):
     group = "place"
     storage = StorageKind.JSON
     sortable = False
-    searchable = True
     Options = AddressOptions
 
     def _depth(self, spec: FieldSpec) -> int:

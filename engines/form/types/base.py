@@ -79,6 +79,12 @@ class FieldSpec:
     def key(self) -> str:
         return self.definition.key
 
+    @property
+    def storage(self) -> StorageKind:
+        """Where this field's values live: the type's storage, or for computed fields whose
+        column follows their result (formula, lookup, rollup) the kind chosen at compile time."""
+        return self.extra.get("storage") or self.type.storage
+
     def __hash__(self) -> int:
         return hash((self.definition.key, self.type.type))
 
@@ -113,10 +119,10 @@ class FieldType:
     def sql_type(self, spec: FieldSpec) -> TypeEngine:
         from engines.form import columns
 
-        return columns.for_storage(self.storage, spec)
+        return columns.for_storage(spec.storage, spec)
 
     def columns(self, spec: FieldSpec, refs: FormRefs) -> list[Column]:
-        if self.storage in (StorageKind.NONE, StorageKind.REFS, StorageKind.CHILD, StorageKind.SYSTEM):
+        if spec.storage in (StorageKind.NONE, StorageKind.REFS, StorageKind.CHILD, StorageKind.SYSTEM):
             return []
         return [Column(spec.key, self.sql_type(spec), nullable=True)]
 
@@ -126,25 +132,25 @@ class FieldType:
     def from_db(self, spec: FieldSpec, value: Any) -> Any:
         from engines.form import columns
 
-        return columns.from_db(self.storage, spec, value)
+        return columns.from_db(spec.storage, spec, value)
 
     # -- values ---------------------------------------------------------------------------
 
     def expr_type(self, spec: FieldSpec) -> et.ExprType:
         from engines.form import columns
 
-        return columns.expr_type_of(self.storage)
+        return columns.expr_type_of(spec.storage)
 
     def input_schema(self, spec: FieldSpec) -> dict[str, Any]:
         from engines.form import columns
 
-        return columns.input_schema_of(self.storage)
+        return columns.input_schema_of(spec.storage)
 
     def parse(self, spec: FieldSpec, value: Any) -> Any:
         """JSON input → the Python value stored; raises FieldValueError. None means empty."""
         from engines.form import columns
 
-        return columns.parse_storage(self.storage, spec, value)
+        return columns.parse_storage(spec.storage, spec, value)
 
     def serialize(self, spec: FieldSpec, value: Any) -> Any:
         if isinstance(value, Decimal):
@@ -160,6 +166,8 @@ class FieldType:
 
     def from_cell(self, spec: FieldSpec, cell: Any) -> Any:
         """A spreadsheet cell (str, int, float, bool, date, datetime or None) → stored value."""
+        if cell is None:
+            return None
         if isinstance(cell, str):
             cell = cell.strip()
             if cell == "":
@@ -180,7 +188,7 @@ class FieldType:
     def operators(self, spec: FieldSpec) -> tuple[str, ...]:
         from engines.form import operators
 
-        return operators.for_storage(self.storage)
+        return operators.for_storage(spec.storage)
 
     def compile_filter(self, spec: FieldSpec, target: Any, op: str, value: Any) -> ColumnElement:
         from engines.form import operators

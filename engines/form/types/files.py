@@ -33,6 +33,9 @@ def safe_file_name(name: str) -> str:
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co"))
     name = name.strip().strip(".") or "file"
+    stem, dot, extension = name.rpartition(".")
+    if len(name) > 255 and dot and stem and len(extension) <= 16:
+        return stem[: 254 - len(extension)] + "." + extension
     return name[:255]
 
 
@@ -130,17 +133,9 @@ class AttachmentField(JsonValueFilter, FieldType):
 
     def input_schema(self, spec: FieldSpec) -> dict[str, Any]:
         max_files, max_size, _ = self.limits(spec)
-        item = {
-            "type": "object",
-            "properties": {
-                "key": {"type": "string", "pattern": FILE_KEY.pattern},
-                "name": {"type": "string", "maxLength": 255},
-                "size": {"type": "integer", "minimum": 0, "maximum": max_size},
-                "content_type": {"type": "string", "maxLength": 255},
-            },
-            "required": ["key"],
-            "additionalProperties": False,
-        }
+        properties = {"key": {"type": "string", "pattern": FILE_KEY.pattern}, "name": {"type": "string", "maxLength": 255},
+                      "size": {"type": "integer", "minimum": 0, "maximum": max_size}, "content_type": {"type": "string", "maxLength": 255}}
+        item = {"type": "object", "properties": properties, "required": ["key"], "additionalProperties": False}
         return {"type": ["array", "null"], "items": item, "maxItems": max_files}
 
     def from_cell(self, spec: FieldSpec, cell: Any) -> Any:
@@ -150,9 +145,10 @@ class AttachmentField(JsonValueFilter, FieldType):
         text = cell.strip()
         if text.startswith("["):
             try:
-                return self.parse(spec, json.loads(text))
+                listed = json.loads(text)
             except ValueError:
                 raise bad("not_files", "Expected a list of uploaded files.", "应为已上传文件的列表。") from None
+            return self.parse(spec, listed)
         items = []
         for line in filter(None, (ln.strip() for ln in text.splitlines())):
             match = _CELL_LINE.match(line)

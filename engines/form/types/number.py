@@ -34,7 +34,7 @@ class NumberField(FieldType):
     Options = NumberOptions
 
     def parse(self, spec: FieldSpec, value: Any) -> Any:
-        if isinstance(value, str) and value.strip() == "":
+        if value is None or (isinstance(value, str) and value.strip() == ""):
             return None
         options = spec.options
         number = _quantize(parse_decimal(self._strip(value)), options.precision)

@@ -61,6 +61,12 @@ class LinksField(LinkField):
     def parse(self, spec: FieldSpec, value: Any) -> Any:
         return None if value is None else parse_refs(value) or None
 
+    def from_cell(self, spec: FieldSpec, cell: Any) -> Any:
+        if isinstance(cell, str):
+            parts = [p.strip() for p in cell.replace("，", ",").replace("、", ",").split(",")]
+            return self.parse(spec, [p for p in parts if p]) if any(parts) else None
+        return super().from_cell(spec, cell)
+
     def expr_type(self, spec: FieldSpec) -> et.ExprType:
         linked = spec.extra.get("linked_schema")
         return et.records(linked) if linked is not None else et.list_of(et.NUMBER)
@@ -93,7 +99,7 @@ class SubformField(FieldType):
         if not spec.children:
             problems.append("a subform needs at least one field")
         for child in spec.children:
-            if child.type.storage in (StorageKind.CHILD, StorageKind.REFS):
+            if child.storage in (StorageKind.CHILD, StorageKind.REFS):
                 problems.append(f"field '{child.key}': subforms hold scalar fields and links to one record only")
         return problems
 

@@ -113,7 +113,7 @@ class RichTextField(FragmentFilter, FieldType):
         cleaned = sanitize_html(value)
         if len(cleaned) > spec.options.max_length:
             raise bad("too_long", f"At most {spec.options.max_length} characters.", f"最多 {spec.options.max_length} 个字符。")
-        return cleaned if html_to_text(cleaned) or "<img" in cleaned else None
+        return cleaned if html_to_text(cleaned) or "<img src=" in cleaned else None
 
     def fragment(self, spec: FieldSpec, text: str) -> str:
         return html.escape(text, quote=False)  # stored HTML escapes &, < and >

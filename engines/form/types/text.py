@@ -41,6 +41,8 @@ class TextField(FieldType):
     multiline = False
 
     def parse(self, spec: FieldSpec, value: Any) -> Any:
+        if value is None:
+            return None
         text = parse_text(value)
         if text is None:
             return None

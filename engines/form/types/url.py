@@ -55,4 +55,5 @@ class UrlField(ContactField):
         return url
 
     def input_schema(self, spec: FieldSpec) -> dict[str, Any]:
-        return {"type": ["string", "null"], "format": "uri", "maxLength": 2048, "pattern": "^(?i:https?)://"}
+        # Not `format: uri`: "www.example.com" is accepted and stored as https://www.example.com/.
+        return {"type": ["string", "null"], "maxLength": 2048, "examples": ["https://example.com/", "www.example.com"]}

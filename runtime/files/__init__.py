@@ -1,0 +1,1 @@
+"""The file store: uploads kept on disk under random keys, served safely."""
