@@ -3,6 +3,7 @@ schema change against the live version, and applies both in one transaction."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -20,7 +21,7 @@ from runtime.audit import service as audit
 from runtime.context import Actor
 from runtime.forms import schema
 from runtime.forms.loader import compiled_version, form_row, published_definitions
-from runtime.tables import form_versions, forms
+from runtime.tables import apps, form_versions, forms
 
 
 def _shape(raw: dict[str, Any]) -> FormDef:
@@ -198,10 +199,19 @@ async def publish(
             published_version=new.version, retired_fields=retired_state, updated_at=now
         )
     )
+    await touch_app(conn, app["id"], now)
     audit.record(conn, actor, "form.publish", target_type="form", target_id=f"{app_key}.{form_key}",
                  after={"version": new.version, "changes": summary(ops), "kept_unconvertible": len(kept)})
     return {"version": new.version, "changes": summary(ops), "kept_unconvertible": kept[:200],
             "kept_unconvertible_count": len(kept)}
+
+
+async def touch_app(conn: AsyncConnection, app_id: int, now: Any) -> None:
+    """Every process caches an app's forms against `apps.updated_at`; moving it invalidates them."""
+    current = (await conn.execute(select(apps.c.updated_at).where(apps.c.id == app_id))).scalar_one()
+    if current is not None and current >= now:
+        now = current + timedelta(microseconds=1)
+    await conn.execute(update(apps).where(apps.c.id == app_id).values(updated_at=now))
 
 
 def _next_retired(state: dict[str, Any], ops: list, live_version: int | None) -> dict[str, Any]:
@@ -255,5 +265,6 @@ async def purge_field(conn: AsyncConnection, clock: Clock, actor: Actor, app_key
             retired_fields={"retired": retired, "preserved": preserved}, updated_at=clock.now()
         )
     )
+    await touch_app(conn, app["id"], clock.now())
     audit.record(conn, actor, "form.purge_field", target_type="form", target_id=f"{app_key}.{form_key}",
                  after={"purged": target})

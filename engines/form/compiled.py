@@ -128,6 +128,9 @@ class CompiledForm:
         Index(identifier("ix", self.table_name, "owner_id"), self.table.c.owner_id)
         Index(identifier("ix", self.table_name, "owner_dept_id"), self.table.c.owner_dept_id)
         Index(identifier("ix", self.table_name, "updated_at"), self.table.c.updated_at)
+        for spec in specs.values():
+            if _indexed(spec) and not spec.definition.unique:
+                Index(identifier("ix", self.table_name, spec.key), self.table.c[spec.key])
 
     def _child_table(self, spec: FieldSpec) -> ChildTable:
         child_specs = {c.key: c for c in spec.children}
@@ -148,6 +151,15 @@ class CompiledForm:
 
     def stored_specs(self) -> list[FieldSpec]:
         return [s for s in self.specs.values() if s.storage not in (StorageKind.NONE, StorageKind.SYSTEM)]
+
+
+INDEXED_TYPES = frozenset({"single_select", "date", "datetime", "autonumber"})
+
+
+def _indexed(spec: FieldSpec) -> bool:
+    """Fields lists are usually filtered or sorted by get an index, so a page stays fast as the
+    table grows (links and people fields index their own column)."""
+    return spec.type.type in INDEXED_TYPES and spec.storage is not StorageKind.NONE
 
 
 def _read_links(specs: dict[str, FieldSpec]) -> frozenset[str]:

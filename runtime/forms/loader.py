@@ -86,8 +86,16 @@ async def load_form(conn: AsyncConnection, app_key: str, form_key: str, *, lock:
     With `lock`, a writer takes a share lock on the form row (PostgreSQL), so a publish running
     at the same moment finishes first and the writer sees the new version.
     """
-    app = await app_by_key(conn, app_key)
-    form = await form_row(conn, app["id"], form_key)
+    row = (await conn.execute(
+        select(apps, forms.c.id.label("form_id")).outerjoin(forms, (forms.c.app_id == apps.c.id) & (forms.c.key == form_key))
+        .where(apps.c.key == app_key, apps.c.deleted_at.is_(None))
+    )).mappings().first()
+    if row is None:
+        raise NotFound("app")
+    app = {c.name: row[c.name] for c in apps.c}
+    if row["form_id"] is None:
+        raise NotFound("form")
+    form = await _cached_form_row(conn, row["form_id"], app["updated_at"])
     if lock and conn.dialect.name == "postgresql":
         version = (
             await conn.execute(select(forms.c.published_version).where(forms.c.id == form["id"]).with_for_update(read=True))
@@ -98,12 +106,33 @@ async def load_form(conn: AsyncConnection, app_key: str, form_key: str, *, lock:
     return LoadedForm(app, form, await compiled_version(conn, app, form, form["published_version"]))
 
 
+_APP_FORMS: dict[tuple[str, int], tuple[Any, dict[str, CompiledForm]]] = {}
+_FORM_ROWS: dict[tuple[str, int], tuple[Any, dict[str, Any]]] = {}
+
+
+async def _cached_form_row(conn: AsyncConnection, form_id: int, app_stamp: Any) -> dict[str, Any]:
+    """A form's row; publishing touches the app's `updated_at`, which invalidates this."""
+    key = (str(conn.engine.url), form_id)
+    cached = _FORM_ROWS.get(key)
+    if cached is not None and cached[0] == app_stamp:
+        return dict(cached[1])
+    row = dict((await conn.execute(select(forms).where(forms.c.id == form_id))).mappings().one())
+    _FORM_ROWS[key] = (app_stamp, row)
+    return dict(row)
+
+
 async def app_forms(conn: AsyncConnection, app: dict[str, Any]) -> dict[str, CompiledForm]:
-    """Every published form of the app, compiled (from the cache when possible)."""
+    """Every published form of the app, compiled; cached until the app changes (a publish)."""
+    key = (str(conn.engine.url), app["id"])
+    cached = _APP_FORMS.get(key)
+    if cached is not None and cached[0] == app["updated_at"]:
+        return dict(cached[1])
     rows = (await conn.execute(
         select(forms).where(forms.c.app_id == app["id"], forms.c.published_version.is_not(None))
     )).mappings().all()
-    return {row["key"]: await compiled_version(conn, app, dict(row), row["published_version"]) for row in rows}
+    compiled = {row["key"]: await compiled_version(conn, app, dict(row), row["published_version"]) for row in rows}
+    _APP_FORMS[key] = (app["updated_at"], compiled)
+    return dict(compiled)
 
 
 async def form_ids(conn: AsyncConnection, app: dict[str, Any]) -> dict[str, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import String, and_, case, delete, func, insert, literal, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from runtime.tables import api_tokens, departments, login_attempts, roles, sessions, user_departments, user_roles, users
@@ -22,26 +22,30 @@ async def user_by_id(conn: AsyncConnection, user_id: int) -> dict[str, Any] | No
 
 
 async def memberships(conn: AsyncConnection, user_ids: list[int]) -> dict[int, dict[str, list[dict]]]:
-    """Roles and departments of each user, in two queries however many users."""
+    """Roles and departments of each user, in one round trip however many users."""
     result: dict[int, dict[str, list[dict]]] = {uid: {"roles": [], "departments": []} for uid in user_ids}
     if not user_ids:
         return result
-    role_rows = await conn.execute(
-        select(user_roles.c.user_id, roles.c.id, roles.c.key, roles.c.name)
+    role_rows = (
+        select(user_roles.c.user_id, literal("role").label("kind"), roles.c.id, roles.c.key, roles.c.name,
+               literal(0).label("rank"))
         .join(roles, roles.c.id == user_roles.c.role_id)
         .where(user_roles.c.user_id.in_(user_ids))
-        .order_by(roles.c.id)
     )
-    for row in role_rows.mappings():
-        result[row["user_id"]]["roles"].append({"id": row["id"], "key": row["key"], "name": row["name"]})
-    dept_rows = await conn.execute(
-        select(user_departments.c.user_id, departments.c.id, departments.c.name)
+    dept_rows = (
+        select(user_departments.c.user_id, literal("dept").label("kind"), departments.c.id,
+               literal(None, String).label("key"), departments.c.name,
+               case((user_departments.c.is_primary, 0), else_=1).label("rank"))
         .join(departments, departments.c.id == user_departments.c.department_id)
         .where(user_departments.c.user_id.in_(user_ids))
-        .order_by(user_departments.c.is_primary.desc(), departments.c.id)
     )
-    for row in dept_rows.mappings():
-        result[row["user_id"]]["departments"].append({"id": row["id"], "name": row["name"]})
+    query = union_all(role_rows, dept_rows).subquery()
+    rows = await conn.execute(select(query).order_by(query.c.kind, query.c.rank, query.c.id))
+    for row in rows.mappings():
+        if row["kind"] == "role":
+            result[row["user_id"]]["roles"].append({"id": row["id"], "key": row["key"], "name": row["name"]})
+        else:
+            result[row["user_id"]]["departments"].append({"id": row["id"], "name": row["name"]})
     return result
 
 

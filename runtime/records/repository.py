@@ -13,12 +13,14 @@ from engines.form.compiled import CompiledForm
 from runtime.tables import record_history
 
 
-async def insert_records(conn: AsyncConnection, form: CompiledForm, rows: list[dict[str, Any]]) -> list[int]:
+async def insert_records(conn: AsyncConnection, form: CompiledForm, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Inserts and returns the stored rows (ids included), in the order given."""
+    statement = insert(form.table).prefix_with(form.tag)
     if len(rows) == 1:
-        result = await conn.execute(insert(form.table).prefix_with(form.tag).values(rows[0]).returning(form.table.c.id))
-        return [result.scalar_one()]
-    result = await conn.execute(insert(form.table).prefix_with(form.tag).returning(form.table.c.id, sort_by_parameter_order=True), rows)
-    return [r[0] for r in result]
+        result = await conn.execute(statement.values(rows[0]).returning(*form.table.c))
+        return [dict(result.mappings().one())]
+    result = await conn.execute(statement.returning(*form.table.c, sort_by_parameter_order=True), rows)
+    return [dict(r) for r in result.mappings()]
 
 
 async def set_refs(conn: AsyncConnection, form: CompiledForm, key: str, record_id: int, ids: list[int], replace: bool) -> None:

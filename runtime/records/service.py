@@ -114,11 +114,12 @@ def _history_value(value: Any) -> Any:
 
 
 async def create(t: Target, data: dict[str, Any], draft: bool = False) -> dict[str, Any]:
-    ids = await _insert_many(t, [data], draft=draft)
-    return await get(t, ids[0])
+    rows = await _insert_many(t, [data], draft=draft)
+    return (await serialize(t.conn, t.form, rows, readable=t.scope.readable, with_children=True))[0]
 
 
-async def _insert_many(t: Target, items: list[dict[str, Any]], draft: bool = False, prefix_rows: bool = False) -> list[int]:
+async def _insert_many(t: Target, items: list[dict[str, Any]], draft: bool = False,
+                       prefix_rows: bool = False) -> list[dict[str, Any]]:
     if not t.scope.allows("create"):
         raise Forbidden("You may not create records of this form.")
     principal = t.actor.principal
@@ -160,7 +161,8 @@ async def _insert_many(t: Target, items: list[dict[str, Any]], draft: bool = Fal
          "updated_by": principal.id, "owner_id": principal.id, "owner_dept_id": owner_dept, "version": 1, "draft": draft}
         for r in parsed
     ]
-    ids = await repo.insert_records(t.conn, t.form, rows)
+    stored = await repo.insert_records(t.conn, t.form, rows)
+    ids = [row["id"] for row in stored]
     history = []
     for record_id, result in zip(ids, parsed):
         for key, refs in result.refs.items():
@@ -178,7 +180,7 @@ async def _insert_many(t: Target, items: list[dict[str, Any]], draft: bool = Fal
         audit.record(t.conn, t.actor, "record.bulk_create", target_type=t.audit_target,
                      after={"count": len(ids), "first_id": ids[0], "last_id": ids[-1]})
     await t.propagate(set(ids), {"*"})
-    return ids
+    return stored
 
 
 def _db_values_child(form: CompiledForm, key: str, row: dict[str, Any]) -> dict[str, Any]:
@@ -388,7 +390,7 @@ async def list_records(t: Target, query: dict[str, Any]) -> dict[str, Any]:
 async def bulk_create(t: Target, items: list[dict[str, Any]]) -> list[int]:
     if len(items) > MAX_BULK:
         raise Invalid(f"At most {MAX_BULK} records per request.", [{"path": "items", "message": "Too many."}])
-    return await _insert_many(t, items, prefix_rows=True)
+    return [row["id"] for row in await _insert_many(t, items, prefix_rows=True)]
 
 
 async def bulk_update(t: Target, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
