@@ -26,9 +26,10 @@ from runtime.files.router import router as files_router
 from runtime.forms.router import router as field_types_router
 from runtime.identity.router import router as auth_router
 from runtime.org.router import router as org_router
+from runtime.public.router import router as public_router
 from runtime.records.router import router as records_router
 
-API_ROUTERS = (auth_router, org_router, audit_router, apps_router, forms_router, records_router, field_types_router, files_router)
+API_ROUTERS = (auth_router, org_router, audit_router, apps_router, forms_router, records_router, field_types_router, files_router, public_router)
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:

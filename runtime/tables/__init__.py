@@ -17,6 +17,7 @@ from runtime.tables.identity import (
 from runtime.tables.audit import audit_log
 from runtime.tables.files import files
 from runtime.tables.jobs import jobs
+from runtime.tables.public import public_links, public_submissions
 from runtime.tables.apps import (
     app_role_members,
     app_roles,
@@ -41,6 +42,8 @@ __all__ = [
     "audit_log",
     "files",
     "jobs",
+    "public_links",
+    "public_submissions",
     "apps",
     "forms",
     "form_versions",

@@ -1,0 +1,1 @@
+"""Public form links: anonymous submitters fill a chosen subset of a form's fields."""
