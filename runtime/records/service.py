@@ -13,10 +13,12 @@ from core.clock import Clock
 from core.errors import AppError, Conflict, Forbidden, Invalid, NotFound
 from engines.form.compiled import CompiledForm
 from engines.form.query import QueryError, after_cursor, compile_filter, compile_sort, make_cursor, order_by, search_clause
-from engines.form.types import StorageKind
+from engines.form.types import FieldValueError, StorageKind
+from engines.form.types.files import AttachmentField
 from engines.form.validate import RecordInput, validate_input
 from runtime.audit import service as audit
 from runtime.context import Actor
+from runtime.files import service as files
 from runtime.forms.loader import LoadedForm, app_forms, compiled_version, form_ids, form_row, load_form
 from runtime.permissions import Scope, authorize
 from runtime.records import repository as repo
@@ -105,6 +107,21 @@ async def _check_unique(t: Target, batch: list[dict[str, Any]], exclude_id: int 
         raise Conflict("A unique field repeats a value.", code="not_unique", errors=errors[:1000])
 
 
+async def _resolve_files(t: Target, result: RecordInput, prefix: str = "") -> None:
+    """File fields name files in the store: the store's own name, size and type replace what the
+    client sent, keys the user may not read are refused, and the field's limits apply again."""
+    for key, value in list(result.values.items()):
+        spec = t.form.specs[key]
+        if not isinstance(spec.type, AttachmentField) or not value:
+            continue
+        resolved = await files.resolve_references(t.conn, t.actor.principal, value, prefix + key)
+        try:
+            result.values[key] = spec.type.parse(spec, resolved)
+        except FieldValueError as exc:
+            raise Invalid("Some values are not valid.", [{"path": prefix + key, "message": exc.en, "message_zh": exc.zh,
+                                                          "code": exc.code}]) from None
+
+
 def _db_values(form: CompiledForm, values: dict[str, Any]) -> dict[str, Any]:
     return {k: form.specs[k].type.to_db(form.specs[k], v) for k, v in values.items()}
 
@@ -143,6 +160,8 @@ async def _insert_many(t: Target, items: list[dict[str, Any]], draft: bool = Fal
         raise Forbidden(f"You may not write: {', '.join(sorted({e['path'] for e in refused})[:10])}.", refused)
     if errors:
         raise Invalid("Some values are not valid.", errors[:1000])
+    for index, result in enumerate(parsed):
+        await _resolve_files(t, result, f"{index}." if prefix_rows else "")
     if deriver is not None:
         rule_errors: list[dict] = []
         for index, result in enumerate(parsed):
@@ -226,6 +245,7 @@ async def update(t: Target, record_id: int, data: dict[str, Any], version: int |
     before = await get(t, record_id)
     result = validate_input(t.form, data, partial=True, writable=t.scope.writable)
     _raise_input(result, prefix)
+    await _resolve_files(t, result, prefix)
     if before["draft"] and data.get("draft") is False:
         final = validate_input(t.form, {**_inputs_of(t.form, before), **data}, partial=False, writable=None)
         _raise_input(RecordInput(errors=final.errors), prefix)

@@ -151,3 +151,28 @@ async def test_one_file_per_upload(client):
     response = await client.post("/api/files", files=[("file", ("a.txt", b"a")), ("file", ("b.txt", b"b"))])
     assert response.status_code in (400, 422)
     assert (await client.post("/api/files", data={"x": "1"})).status_code in (400, 422)
+
+
+async def test_records_take_file_metadata_from_the_store_and_refuse_others_files(client, make_user, login):
+    from tests.factories.forms import field, make_form, publish_form
+
+    await publish_form(client, "docs", make_form("contracts", [field("title"), field("scan", "attachment")]))
+    mine = (await upload(client, "contract.pdf", b"%PDF-1.4 real")).json()
+    spoofed = {**mine, "name": "evil.exe", "size": 1, "content_type": "text/html"}
+    created = await client.post("/api/apps/docs/forms/contracts/records", json={"title": "A", "scan": [spoofed]})
+    assert created.status_code == 201, created.text
+    assert created.json()["scan"][0]["name"] == "contract.pdf" and created.json()["scan"][0]["size"] == len(b"%PDF-1.4 real")
+    roles = (await client.get("/api/admin/roles")).json()["items"]
+    builder = next(r["id"] for r in roles if r["key"] == "builder")
+    await make_user("bob", "bob-Pa55word", role_ids=[builder])
+    await make_user("eve", "eve-Pa55word")
+    bob, eve = await login("bob", "bob-Pa55word"), await login("eve", "eve-Pa55word")
+    await publish_form(bob, "bobs", make_form("notes", [field("scan", "attachment")]))
+    theirs = (await upload(eve, "x.txt", b"eve")).json()
+    refused = await bob.post("/api/apps/bobs/forms/notes/records", json={"scan": [theirs]})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["path"] == "scan.0.key"
+    own = (await upload(bob, "y.txt", b"bob")).json()
+    assert (await bob.post("/api/apps/bobs/forms/notes/records", json={"scan": [own]})).status_code == 201
+    unknown = await client.post("/api/apps/docs/forms/contracts/records",
+                                json={"title": "C", "scan": [{**mine, "key": "k" * 40}]})
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["path"] == "scan.0.key"
