@@ -94,3 +94,24 @@ async def test_structural_type_changes_are_refused_with_a_path(client):
     await client.put(URL + "/draft", json={"definition": links})
     refused = await client.post(URL + "/publish", json={"on_unconvertible": "keep"})
     assert refused.status_code == 422 and refused.json()["errors"][0]["path"] == "fields.qty.type"
+
+
+async def test_writes_racing_a_publish_all_land_on_one_version_or_the_other(client, login):
+    import asyncio
+
+    await _seed(client)
+    numeric = make_form("orders", [field("title"), field("qty", "number", options={"precision": 1}), field("note", "textarea")])
+    await client.put(URL + "/draft", json={"definition": numeric})
+    writers = [await login("admin", "admin-Pa55word!") for _ in range(4)]
+
+    async def write(c, i):
+        return await c.post(URL + "/records", json={"title": f"w{i}", "qty": str(i)})
+
+    publish = client.post(URL + "/publish", json={"on_unconvertible": "keep"})
+    results = await asyncio.gather(publish, *(write(c, i) for i, c in enumerate(writers * 3)))
+    assert results[0].status_code == 200
+    assert all(r.status_code == 201 for r in results[1:]), [r.text for r in results[1:] if r.status_code != 201]
+    records = await _records(client)
+    assert all(records[f"w{i}"]["qty"] in (f"{i}.0", str(i)) for i in range(4))
+    after = await client.post(URL + "/records", json={"title": "late", "qty": "2.5"})
+    assert after.json()["qty"] == "2.5"
