@@ -53,7 +53,7 @@ class Settings(BaseSettings):
         """Uploads and spreadsheet imports may be larger than ordinary JSON bodies."""
         if path == "/api/files":
             return self.max_upload_bytes + 64 * 1024
-        if path.startswith("/api/apps/") and ("/imports" in path or path.endswith("/excel-form")):
+        if path.startswith("/api/apps/") and ("/imports" in path or "/excel-forms" in path):
             return self.max_import_bytes + 64 * 1024
         return self.max_body_bytes
 

@@ -20,6 +20,7 @@ from qiqiao.middleware import PlatformMiddleware
 from qiqiao.readiness import check_ready
 from runtime import problems
 from builder.apps.router import router as apps_router
+from builder.excel_form import router as excel_form_router
 from builder.forms.router import router as forms_router
 from runtime.audit.router import router as audit_router
 from runtime.files.router import router as files_router
@@ -28,8 +29,14 @@ from runtime.identity.router import router as auth_router
 from runtime.org.router import router as org_router
 from runtime.public.router import router as public_router
 from runtime.records.router import router as records_router
+from runtime.transfer import imports as transfer_imports
+from runtime.transfer.router import router as transfer_router
 
-API_ROUTERS = (auth_router, org_router, audit_router, apps_router, forms_router, records_router, field_types_router, files_router, public_router)
+# The transfer router precedes the records router: `…/records/export` must not match `/{record_id}`.
+API_ROUTERS = (
+    auth_router, org_router, audit_router, apps_router, forms_router, excel_form_router, transfer_router,
+    records_router, field_types_router, files_router, public_router,
+)
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -46,9 +53,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             await db.dispose()
             raise
         app.state.db = db
+        await transfer_imports.on_startup(db, settings, app.state.clock)
         try:
             yield
         finally:
+            await transfer_imports.on_shutdown()
             await db.dispose()
 
     app = FastAPI(

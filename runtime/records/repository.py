@@ -19,6 +19,11 @@ async def insert_records(conn: AsyncConnection, form: CompiledForm, rows: list[d
     if len(rows) == 1:
         result = await conn.execute(statement.values(rows[0]).returning(*form.table.c))
         return [dict(result.mappings().one())]
+    if conn.dialect.name == "sqlite":
+        # SQLAlchemy can only keep parameter order on SQLite by sending one statement per row;
+        # batched multi-row INSERTs under the writer lock assign ascending ids in input order.
+        result = await conn.execute(statement.returning(*form.table.c), rows)
+        return sorted((dict(r) for r in result.mappings()), key=lambda r: r["id"])
     result = await conn.execute(statement.returning(*form.table.c, sort_by_parameter_order=True), rows)
     return [dict(r) for r in result.mappings()]
 

@@ -16,7 +16,7 @@ from runtime.tables.identity import (
 )
 from runtime.tables.audit import audit_log
 from runtime.tables.files import files
-from runtime.tables.jobs import jobs
+from runtime.tables.jobs import import_uploads, jobs
 from runtime.tables.public import public_links, public_submissions
 from runtime.tables.apps import (
     app_role_members,
@@ -42,6 +42,7 @@ __all__ = [
     "audit_log",
     "files",
     "jobs",
+    "import_uploads",
     "public_links",
     "public_submissions",
     "apps",

@@ -165,3 +165,13 @@ async def test_forms_of_other_apps_and_unknown_ids_are_404(deals, make_user, log
     assert (await outsider.get(URL)).status_code == 404
     assert (await outsider.get(f"{URL}/{record['id']}")).status_code == 404
     assert (await outsider.post(URL, json={"title": "x"})).status_code == 404
+
+
+async def test_bulk_ids_follow_the_input_order_across_batches(deals):
+    items = [{"title": f"T{i:05d}", "amount": i} for i in range(2500)]
+    created = (await deals.post(URL + "/bulk", json={"items": items})).json()
+    assert created["created"] == 2500 and created["ids"] == sorted(created["ids"])
+    page = (await deals.post(URL + "/query", json={"sort": ["id"], "limit": 500, "page": 4})).json()["items"]
+    assert [r["title"] for r in page] == [f"T{i:05d}" for i in range(1500, 2000)]
+    history = (await deals.get(f"{URL}/{created['ids'][1234]}/history")).json()["items"]
+    assert history[0]["changes"]["title"] == [None, "T01234"]

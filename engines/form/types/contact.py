@@ -98,6 +98,12 @@ class PhoneField(ContactField):
         return {"type": ["string", "null"], "maxLength": 40, "examples": ["13812345678", "010-12345678", "+447911123456"]}
 
 
+_PLAIN_EMAIL = re.compile(
+    r"[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9_%+-])?@"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
+)
+
+
 class EmailOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
     domains: list[str] = Field(default_factory=list, max_length=50, description="accept only these domains; empty for any")
@@ -113,12 +119,16 @@ class EmailField(ContactField):
         text = self._text(value)
         if text is None:
             return None
-        try:
-            # Lower case throughout: mail systems treat local parts case-blind, and so must
-            # uniqueness and search.
-            address = validate_email(text, check_deliverability=False).normalized.lower()
-        except EmailNotValidError:
-            raise bad("not_email", "Not an e-mail address.", "邮箱地址格式不正确。") from None
+        # Lower case throughout: mail systems treat local parts case-blind, and so must
+        # uniqueness and search. Plain ASCII addresses (nearly all) take a strict pattern;
+        # anything else goes through the full validator (internationalised names, quoting).
+        if _PLAIN_EMAIL.fullmatch(text) and ".." not in text:
+            address = text.lower()
+        else:
+            try:
+                address = validate_email(text, check_deliverability=False).normalized.lower()
+            except EmailNotValidError:
+                raise bad("not_email", "Not an e-mail address.", "邮箱地址格式不正确。") from None
         domains = [d.lower().lstrip("@") for d in spec.options.domains]
         if domains and address.rsplit("@", 1)[1].lower() not in domains:
             raise bad("email_domain", f"Use an address at {', '.join(domains)}.", f"请使用 {', '.join(domains)} 的邮箱。")
