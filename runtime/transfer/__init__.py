@@ -1,0 +1,1 @@
+"""Spreadsheets in and out: import with preview, mapping, validation and jobs; export."""
