@@ -16,6 +16,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 BeforeCommit = Callable[[AsyncConnection], Awaitable[None]]
+# Run on every new SQLite connection, e.g. to register SQL functions the upper layers emit;
+# the composition root fills it (core knows nothing of them).
+SQLITE_CONNECT_HOOKS: list[Callable[[Any], None]] = []
+
+
+def register_sqlite_hook(hook: Callable[[Any], None]) -> None:
+    if hook not in SQLITE_CONNECT_HOOKS:
+        SQLITE_CONNECT_HOOKS.append(hook)
 _WRITE_OPTION = "qiqiao_write"
 
 
@@ -49,6 +57,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         ):
             cursor.execute(pragma)
         cursor.close()
+        for hook in SQLITE_CONNECT_HOOKS:
+            hook(dbapi_connection)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:

@@ -11,7 +11,8 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from core.clock import Clock, SystemClock
-from core.db import Database
+from core.db import Database, register_sqlite_hook
+from engines.expr.sql.sqlite_functions import install as install_sqlite_functions
 from core.errors import AppError
 from core.settings import Settings
 from qiqiao import __version__
@@ -23,6 +24,7 @@ from builder.apps.router import router as apps_router
 from builder.excel_form import router as excel_form_router
 from builder.forms.router import router as forms_router
 from runtime.audit.router import router as audit_router
+from runtime.expr.router import router as expr_router
 from runtime.files.router import router as files_router
 from runtime.forms.router import router as field_types_router
 from runtime.identity.router import router as auth_router
@@ -35,12 +37,13 @@ from runtime.transfer.router import router as transfer_router
 # The transfer router precedes the records router: `…/records/export` must not match `/{record_id}`.
 API_ROUTERS = (
     auth_router, org_router, audit_router, apps_router, forms_router, excel_form_router, transfer_router,
-    records_router, field_types_router, files_router, public_router,
+    records_router, field_types_router, files_router, public_router, expr_router,
 )
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or Settings()
+    register_sqlite_hook(install_sqlite_functions)  # RE2 regexp and friends the expression compiler emits
     _ = settings.secret  # refuse a weak configured secret before anything starts
     configure_logging(settings.log_level)
 

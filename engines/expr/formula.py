@@ -97,12 +97,22 @@ def to_sql(
     """
     from sqlalchemy import type_coerce
 
-    from engines.expr.sql.compiler import SqlCompiler, sql_type
+    from engines.expr.errors import NoSqlForm
+    from engines.expr.sql.compiler import SqlCompiler, sql_nesting, sql_type, within_size
 
     compiler = SqlCompiler(resolver, context, dialect, formula.limits, fold_constants=fold_constants)
     try:
         expr = compiler.compile(formula.node)
     except RecursionError:
         raise ExprLimitError.of("too_deep", None, limit=formula.limits.max_depth) from None
+    if not within_size(expr, formula.limits.max_sql_size):
+        raise NoSqlForm.of("no_sql", None, name="formula", reason="its SQL would be too large")
+    limit = compiler.d.max_nesting
+    if limit is not None and sql_nesting(expr) > limit:
+        raise NoSqlForm.of("no_sql", None, name="formula", reason="its SQL would be nested too deeply")
+    try:  # a trial run of SQLAlchemy's compiler, so that no caller meets its RecursionError later
+        expr.compile(dialect=compiler.d.sqlalchemy_dialect())
+    except RecursionError:
+        raise NoSqlForm.of("no_sql", None, name="formula", reason="its SQL would be nested too deeply") from None
     sa_type = sql_type(formula.type)
     return type_coerce(expr, sa_type) if sa_type is not None else expr

@@ -14,6 +14,7 @@ class Limits:
     max_text: int = 100_000  # characters of any text a function builds (REPT, CONCAT…)
     max_pattern: int = 1_000  # characters of a regular expression
     max_number_digits: int = 40  # digits in a number literal
+    max_sql_size: int = 20_000  # elements of the compiled SQL expression (else: evaluate in Python)
 
 
 DEFAULT_LIMITS = Limits()

@@ -28,6 +28,11 @@ _ONE_CHAR_OPS = set("+-*/%^&=<>")
 _FULL_WIDTH = {"（": "(", "）": ")", "，": ",", "“": '"', "”": '"', "＝": "=", "＋": "+", "－": "-", "＊": "*", "／": "/"}
 _DIGITS = frozenset("0123456789")
 COMPARISONS = ("=", "<>", "<", "<=", ">", ">=")
+# Binding power: higher binds tighter. All binary operators chain left to right, ^ included (Excel).
+_BINDING = {
+    "OR": 1, "AND": 2, "NOT": 3, "IN": 4, **{op: 4 for op in COMPARISONS}, "&": 5, "+": 6, "-": 6,
+    "*": 7, "/": 7, "%": 7, "^": 8, "unary": 9,
+}
 
 
 def tokenize(text: str, limits: Limits = DEFAULT_LIMITS) -> list[Token]:
@@ -132,6 +137,7 @@ class Parser:
             raise ExprLimitError.of("too_deep", Position.at(self.text, self.tok.start), limit=self.limits.max_depth)
 
     # -- grammar --------------------------------------------------------------------------------
+    # Precedence climbing keeps Python's stack shallow: about four frames per level of nesting.
     def parse(self) -> n.Node:
         if self.op("="):  # tolerate Excel's leading "="
             self.advance()
@@ -142,61 +148,58 @@ class Parser:
             raise self.unexpected("end of formula")
         return node
 
-    def expression(self) -> n.Node:
+    def expression(self, min_bp: int = 0) -> n.Node:
         self.enter()
         try:
-            return self.disjunction()
+            left = self.prefix()
+            while True:
+                found = self.infix()
+                if found is None or found[1] <= min_bp:
+                    return left
+                op, bp = found
+                if op == "IN":
+                    left = self.membership(left)
+                    continue
+                self.advance()
+                right = self.expression(bp)
+                left = n.Binary(op=op, left=left, right=right, start=left.start, end=right.end)
         finally:
             self.nesting -= 1
 
-    def disjunction(self) -> n.Node:
-        node = self.conjunction()
-        while self.keyword("OR"):
+    def infix(self) -> tuple[str, int] | None:
+        tok = self.tok
+        if tok.kind == "op":
+            return tok.value, _BINDING[tok.value]
+        if tok.kind == "ident":
+            word = tok.value.upper()
+            if word in ("AND", "OR"):
+                return word, _BINDING[word]
+            if word == "IN" or (word == "NOT" and self._next_is_in()):
+                return "IN", _BINDING["IN"]
+        return None
+
+    def prefix(self) -> n.Node:
+        tok = self.tok
+        if self.keyword("NOT") and self.tokens[self.pos + 1].kind != "(":  # NOT(x) is the function
             self.advance()
-            right = self.conjunction()
-            node = n.Binary(op="OR", left=node, right=right, start=node.start, end=right.end)
-        return node
-
-    def conjunction(self) -> n.Node:
-        node = self.negation()
-        while self.keyword("AND"):
+            operand = self.expression(_BINDING["NOT"])
+            return n.Unary(op="NOT", operand=operand, start=tok.start, end=operand.end)
+        if self.op("-", "+"):
+            # Excel binds unary minus tighter than ^: -2^2 = 4.
             self.advance()
-            right = self.negation()
-            node = n.Binary(op="AND", left=node, right=right, start=node.start, end=right.end)
-        return node
-
-    def negation(self) -> n.Node:
-        if self.keyword("NOT"):
-            start = self.advance().start
-            self.enter()
-            try:
-                operand = self.negation()
-            finally:
-                self.nesting -= 1
-            return n.Unary(op="NOT", operand=operand, start=start, end=operand.end)
-        return self.comparison()
-
-    def comparison(self) -> n.Node:
-        node = self.concatenation()
-        while True:
-            if self.op(*COMPARISONS):
-                op = self.advance().value
-                right = self.concatenation()
-                node = n.Binary(op=op, left=node, right=right, start=node.start, end=right.end)
-            elif self.keyword("IN") or (self.keyword("NOT") and self._next_is_in()):
-                negated = self.keyword("NOT")
-                if negated:
-                    self.advance()
-                self.advance()
-                node = self.membership(node, negated)
-            else:
-                return node
+            operand = self.expression(_BINDING["unary"])
+            return n.Unary(op=tok.value, operand=operand, start=tok.start, end=operand.end)
+        return self.primary()
 
     def _next_is_in(self) -> bool:
         nxt = self.tokens[self.pos + 1]
         return nxt.kind == "ident" and nxt.value.upper() == "IN"
 
-    def membership(self, value: n.Node, negated: bool) -> n.Node:
+    def membership(self, value: n.Node) -> n.Node:
+        negated = self.keyword("NOT")
+        if negated:
+            self.advance()
+        self.advance()  # IN
         if self.tok.kind == "(":
             self.advance()
             items = [self.expression()]
@@ -205,40 +208,8 @@ class Parser:
                 items.append(self.expression())
             end = self.expect(")").end
             return n.In(value=value, items=tuple(items), container=None, negated=negated, start=value.start, end=end)
-        container = self.concatenation()
+        container = self.expression(_BINDING["IN"])
         return n.In(value=value, items=None, container=container, negated=negated, start=value.start, end=container.end)
-
-    def concatenation(self) -> n.Node:
-        return self._left_assoc(self.additive, ("&",))
-
-    def additive(self) -> n.Node:
-        return self._left_assoc(self.multiplicative, ("+", "-"))
-
-    def multiplicative(self) -> n.Node:
-        return self._left_assoc(self.power, ("*", "/", "%"))
-
-    def power(self) -> n.Node:
-        # Excel binds unary minus tighter than ^ and chains ^ left to right: -2^2 = 4, 2^3^2 = 64.
-        return self._left_assoc(self.unary, ("^",))
-
-    def _left_assoc(self, operand, ops: tuple[str, ...]) -> n.Node:
-        node = operand()
-        while self.op(*ops):
-            op = self.advance().value
-            right = operand()
-            node = n.Binary(op=op, left=node, right=right, start=node.start, end=right.end)
-        return node
-
-    def unary(self) -> n.Node:
-        if self.op("-", "+"):
-            tok = self.advance()
-            self.enter()
-            try:
-                operand = self.unary()
-            finally:
-                self.nesting -= 1
-            return n.Unary(op=tok.value, operand=operand, start=tok.start, end=operand.end)
-        return self.primary()
 
     def primary(self) -> n.Node:
         tok = self.tok
@@ -285,17 +256,13 @@ class Parser:
 
     def call(self, name: Token) -> n.Node:
         self.advance()  # (
-        self.enter()
-        try:
-            args: list[n.Node] = []
-            if self.tok.kind != ")":
+        args: list[n.Node] = []
+        if self.tok.kind != ")":
+            args.append(self.expression())  # each argument counts one level of nesting
+            while self.tok.kind == ",":
+                self.advance()
                 args.append(self.expression())
-                while self.tok.kind == ",":
-                    self.advance()
-                    args.append(self.expression())
-            end = self.expect(")").end
-        finally:
-            self.nesting -= 1
+        end = self.expect(")").end
         return n.Call(name=name.value.upper(), args=tuple(args), start=name.start, end=end, name_end=name.end)
 
 

@@ -171,6 +171,11 @@ def _schema(specs: Mapping[str, FieldSpec], exclude: set[str]) -> et.Schema:
     })
 
 
+def form_schema(specs: Mapping[str, FieldSpec]) -> et.Schema:
+    """Every field of a compiled form as formulas see it."""
+    return _schema(specs, set())
+
+
 def _expr_problem(path: str, exc: expr.ExprError) -> Problem:
     problem = {"path": path, "message": exc.message("en"), "message_zh": exc.message("zh-CN"), "code": exc.code}
     if exc.position is not None:

@@ -85,7 +85,7 @@ class DateAdd(Function):
         if unit in _SECONDS:
             return sc.d.add_seconds(sc.d.to_datetime(value) if kind is Kind.DATE else value, amount * _SECONDS[unit])
         if unit in _MONTHS:
-            return sc.d.add_months(value, sc.d.trunc(amount, const("0")) * _MONTHS[unit], kind)
+            return sc.d.add_months(value, sc.d.trunc(amount, 0) * _MONTHS[unit], kind)
         return sc.d.add_days(value, amount * 7 if unit == "w" else amount, kind)
 
 

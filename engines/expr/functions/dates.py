@@ -201,7 +201,7 @@ class Quarter(_Part):
         return Decimal((value.month + 2) // 3)
 
     def sql_expr(self, sc: Any, call: Call, *cols: Col) -> Col:
-        return (sc.d.part("month", cols[0]) + 2) // 3
+        return (sc.d.part_int("month", cols[0]) + 2) // 3
 
 
 class WeekDay(Function):
@@ -257,7 +257,7 @@ class WeekNum(WeekDay):
 
     def to_sql(self, sc: Any, call: Call) -> Col:
         x = sc.compile(call.args[0])
-        doy, dow = sc.d.part("doy", x), sc.d.part("dow", x)
+        doy, dow = sc.d.part_int("doy", x), sc.d.part_int("dow", x)
         jan1 = ((dow - doy + 1) % 7 + 7) % 7
         offset = jan1 if int((call.info or {}).get("type") or 1) == 1 else (jan1 + 6) % 7
         return (doy - 1 + offset) // 7 + 1
@@ -316,8 +316,8 @@ class DateDif(Function):
         if unit in ("d", "w"):
             days = d.days_between(b, a)
             return case((days < 0, null()), else_=days // 7 if unit == "w" else days)
-        months = ((d.part("year", b) - d.part("year", a)) * 12 + d.part("month", b) - d.part("month", a)
-                  - case((d.part("day", b) < d.part("day", a), 1), else_=0))
+        months = ((d.part_int("year", b) - d.part_int("year", a)) * 12 + d.part_int("month", b)
+                  - d.part_int("month", a) - case((d.part_int("day", b) < d.part_int("day", a), 1), else_=0))
         return case((d.days_between(b, a) < 0, null()), else_=months // 12 if unit == "y" else months)
 
 

@@ -316,8 +316,15 @@ class Between(Function):
             raise checker.error(ExprTypeError, "operand_types", call, op="BETWEEN", left=str(kind), right=str(kind))
         return result
 
-    def py(self, value: Any, low: Any, high: Any) -> bool:
-        return low <= value <= high
+    null_propagates = False
+
+    def py(self, value: Any, low: Any, high: Any) -> bool | None:
+        # value >= low AND value <= high, in three-valued logic: one false side decides.
+        above = None if value is None or low is None else low <= value
+        below = None if value is None or high is None else value <= high
+        if above is False or below is False:
+            return False
+        return None if above is None or below is None else True
 
     def sql_expr(self, sc: Any, call: Call, *cols: Col) -> Col:
         value, low, high = cols

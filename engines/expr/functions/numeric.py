@@ -15,6 +15,7 @@ from engines.expr.evaluator import power
 from engines.expr.functions.base import Example as E
 from engines.expr.functions.base import Function, Param
 from engines.expr.nodes import Call
+from engines.expr.sql.compiler import UNKNOWN
 from engines.expr.sql.dialects import const
 
 Col = ColumnElement[Any]
@@ -34,8 +35,14 @@ def _quantize(x: Decimal, digits: Decimal | None, rounding: str) -> Decimal | No
     return x.quantize(Decimal(1).scaleb(-n), rounding=rounding, context=v.DEC)
 
 
-def _digits_sql(cols: tuple[Col, ...]) -> tuple[Col, Col]:
-    return cols[0], cols[1] if len(cols) > 1 else const("0")
+def _digits_sql(sc: Any, call: Call, cols: tuple[Col, ...]) -> tuple[Col, Col | int | None]:
+    """The digits as a Python int when the formula fixes them (simpler, faster SQL)."""
+    if len(cols) == 1:
+        return cols[0], 0
+    known = sc.known(call.args[1])
+    if known is UNKNOWN:
+        return cols[0], cols[1]
+    return cols[0], _digits(known)
 
 
 class _Unary(Function):
@@ -71,10 +78,14 @@ class Round(Function):
         return _quantize(x, digits, self.rounding)
 
     def sql_expr(self, sc: Any, call: Call, *cols: Col) -> Col:
-        x, digits = _digits_sql(cols)
+        x, digits = _digits_sql(sc, call, cols)
+        if digits is None:
+            return sc.literal(None, call.type)
+        if isinstance(digits, int):
+            return self.rounded(sc, x, digits)
         return case((func.abs(digits) <= MAX_DIGITS, self.rounded(sc, x, digits)), else_=null())
 
-    def rounded(self, sc: Any, x: Col, digits: Col) -> Col:
+    def rounded(self, sc: Any, x: Col, digits: Col | int) -> Col:
         return sc.d.round(x, digits)
 
 
@@ -85,7 +96,7 @@ class RoundUp(Round):
     zh = "按指定小数位向远离零的方向舍入（默认 0 位）。"
     examples = (E("ROUNDUP(3.141, 2)", Decimal("3.15")), E("ROUNDUP(-3.141, 1)", Decimal("-3.2")))
 
-    def rounded(self, sc: Any, x: Col, digits: Col) -> Col:
+    def rounded(self, sc: Any, x: Col, digits: Col | int) -> Col:
         return sc.d.round_up(x, digits)
 
 
@@ -96,7 +107,7 @@ class RoundDown(Round):
     zh = "按指定小数位向零的方向舍去（默认 0 位）。"
     examples = (E("ROUNDDOWN(3.149, 2)", Decimal("3.14")), E("ROUNDDOWN(-3.19, 1)", Decimal("-3.1")))
 
-    def rounded(self, sc: Any, x: Col, digits: Col) -> Col:
+    def rounded(self, sc: Any, x: Col, digits: Col | int) -> Col:
         return sc.d.trunc(x, digits)
 
 
@@ -194,7 +205,7 @@ class Sqrt(_Unary):
 
     def sql_expr(self, sc: Any, call: Call, *cols: Col) -> Col:
         x = cols[0]
-        return case((x >= 0, sc.d.round(func.sqrt(sc.d.as_number(x)), const("10"))), else_=null())
+        return case((x >= 0, sc.d.round(func.sqrt(sc.d.as_number(x)), 10)), else_=null())
 
 
 class Exp(_Unary):
@@ -208,7 +219,7 @@ class Exp(_Unary):
 
     def sql_expr(self, sc: Any, call: Call, *cols: Col) -> Col:
         x = cols[0]
-        return case((x <= 87, sc.d.round(func.exp(sc.d.as_number(x)), const("10"))), else_=null())
+        return case((x <= 87, sc.d.round(func.exp(sc.d.as_number(x)), 10)), else_=null())
 
 
 class Ln(_Unary):
@@ -222,7 +233,7 @@ class Ln(_Unary):
 
     def sql_expr(self, sc: Any, call: Call, *cols: Col) -> Col:
         x = cols[0]
-        return case((x > 0, sc.d.round(func.ln(sc.d.as_number(x)), const("10"))), else_=null())
+        return case((x > 0, sc.d.round(func.ln(sc.d.as_number(x)), 10)), else_=null())
 
 
 class Log10(_Unary):
@@ -236,7 +247,7 @@ class Log10(_Unary):
 
     def sql_expr(self, sc: Any, call: Call, *cols: Col) -> Col:
         x = cols[0]
-        return case((x > 0, sc.d.round(sc.d.log10(x), const("10"))), else_=null())
+        return case((x > 0, sc.d.round(sc.d.log10(x), 10)), else_=null())
 
 
 class Log(Function):
@@ -259,7 +270,7 @@ class Log(Function):
         x = sc.d.as_number(cols[0])
         base = sc.d.as_number(cols[1]) if len(cols) > 1 else const("10")
         ok = and_(x > 0, base > 0, base != 1)
-        return case((ok, sc.d.round(func.log(base, x), const("10"))), else_=null())
+        return case((ok, sc.d.round(func.log(base, x), 10)), else_=null())
 
 
 class Sign(_Unary):
@@ -287,7 +298,7 @@ class Pi(Function):
         return Decimal("3.1415926536")
 
     def sql_expr(self, sc: Any, call: Call, *cols: Col) -> Col:
-        return sc.d.round(func.pi(), const("10"))
+        return sc.d.round(func.pi(), 10)
 
 
 FUNCTIONS = (Abs, Round, RoundUp, RoundDown, Trunc, Int, Ceiling, Floor, Mod, Power, Sqrt, Exp, Ln, Log10, Log, Sign, Pi)

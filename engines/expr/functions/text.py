@@ -23,8 +23,17 @@ def count(value: Decimal) -> int:
     return int(max(min(value, Decimal(CLAMP)), Decimal(-CLAMP)))
 
 
-def count_sql(sc: Any, col: Col) -> Col:
+def count_sql(sc: Any, col: Col, node: Any = None) -> Col:
+    """A character count or position as a SQL integer; a literal one is written as it is."""
+    known = sc.known(node) if node is not None else None
+    if isinstance(known, Decimal):
+        return const(str(count(known)))
     return sc.d.as_integer(case((col > CLAMP, CLAMP), (col < -CLAMP, -CLAMP), else_=col))
+
+
+def never_negative(sc: Any, *nodes: Any) -> bool:
+    """True when every given argument is a literal ≥ 0 (then no guard is needed in SQL)."""
+    return all(isinstance(v := sc.known(node), Decimal) and v >= 0 for node in nodes)
 
 
 class Concat(Function):
@@ -59,7 +68,10 @@ class Left(Function):
         return None if n < 0 else text[: count(n)]
 
     def sql_expr(self, sc: Any, call: Call, *cols: Col) -> Col:
-        n = cols[1] if len(cols) > 1 else const("1")
+        if len(cols) == 1 or never_negative(sc, call.args[1]):
+            n = count_sql(sc, cols[1], call.args[1]) if len(cols) > 1 else const("1")
+            return func.substr(cols[0], 1, n)
+        n = cols[1]
         return case((n < 0, null()), else_=func.substr(cols[0], 1, count_sql(sc, n)))
 
 
@@ -103,7 +115,10 @@ class Mid(Function):
 
     def sql_expr(self, sc: Any, call: Call, *cols: Col) -> Col:
         text, start, n = cols
-        return case((or_(start < 1, n < 0), null()), else_=func.substr(text, count_sql(sc, start), count_sql(sc, n)))
+        part = func.substr(text, count_sql(sc, start, call.args[1]), count_sql(sc, n, call.args[2]))
+        if never_negative(sc, call.args[2]) and isinstance(k := sc.known(call.args[1]), Decimal) and k >= 1:
+            return part
+        return case((or_(start < 1, n < 0), null()), else_=part)
 
 
 class Len(Function):
@@ -332,7 +347,11 @@ class EndsWith(Function):
         text, suffix = cols
         start = sc.d.length(text) - sc.d.length(suffix) + 1
         tail = func.substr(text, case((start < 1, 1), else_=start))
-        return case((sc.d.length(suffix) == 0, true()), else_=and_(start >= 1, tail == suffix))
+        return case(
+            (or_(text.is_(None), suffix.is_(None)), null()),
+            (sc.d.length(suffix) == 0, true()),
+            else_=and_(start >= 1, tail == suffix),
+        )
 
 
 FUNCTIONS = (Concat, Left, Right, Mid, Len, Upper, Lower, Trim, Replace, Substitute, Search, Find, Rept, Exact,

@@ -42,6 +42,7 @@ from engines.expr.sql.resolver import ListSource, SqlResolver
 from engines.expr.types import ExprType, Kind
 
 Col = ColumnElement[Any]
+UNKNOWN = object()
 _SQL_TYPES: dict[Kind, Callable[[], TypeEngine[Any]]] = {
     Kind.NUMBER: Numeric,
     Kind.TEXT: String,
@@ -84,6 +85,14 @@ class SqlCompiler:
 
     def constant(self, node: n.Node) -> Any:
         return Evaluator(None, self.ctx, self.limits).eval(node)
+
+    def known(self, node: n.Node) -> Any:
+        """The value of an argument fixed by the formula itself, else UNKNOWN."""
+        if isinstance(node, (n.Number, n.Text, n.Bool)):
+            return node.value
+        if node.const and self.fold:
+            return self.constant(node)
+        return UNKNOWN
 
     def literal(self, value: Any, t: ExprType | None) -> Col:
         """A bound parameter of the formula's own type (never the column's)."""
@@ -170,12 +179,12 @@ class SqlCompiler:
 
     def power(self, x: Col, y: Col) -> Col:
         """Mirrors evaluator.power: blank when undefined, |y| > 1000 or the result reaches 1e38."""
-        undefined = or_(func_abs(y) > 1000, and_(x < 0, y != self.d.trunc(y, const("0"))), and_(x == 0, y < 0))
+        undefined = or_(func_abs(y) > 1000, and_(x < 0, y != self.d.trunc(y, 0)), and_(x == 0, y < 0))
         huge = y * self.d.log10(func_abs(x)) >= 38
         zero = case((y == 0, const("1")), else_=const("0"))
         return case(
             (undefined, null()), (x == 0, zero), (huge, null()),
-            else_=self.d.round(self.d.power_raw(x, y), const("10")),
+            else_=self.d.round(self.d.power_raw(x, y), 10),
         )
 
     def comparison(self, op: str, left: Col, right: Col, lk: Kind, rk: Kind, kind: Kind) -> Col:
@@ -255,7 +264,9 @@ class SqlCompiler:
     def list_source(self, node: n.Node) -> ListSource:
         """A plain list field (`tags`, `customer.tags`) as rows of one column."""
         if not isinstance(node, n.Ref) or node.rows is not None:
-            raise NoSqlForm.of("no_sql", None, name="formula", reason="this list is computed in Python only")
+            name = node.fn.name if isinstance(node, n.Call) and node.fn is not None else "formula"
+            note = node.fn.sql_note if isinstance(node, n.Call) and node.fn is not None else None
+            raise NoSqlForm.of("no_sql", None, name=name, reason=note or "this list is computed in Python only")
         resolver, froms, wheres = self.root, [], []
         for key in node.path[:-1]:
             rel = resolver.related(key)
@@ -301,6 +312,65 @@ class SqlCompiler:
             return source.value, [source.from_], [source.where] if source.where is not None else [], list(source.order_by)
         with self.row_scope(node.rows) as (froms, wheres, order):
             return self.compile(node), froms, wheres, order
+
+
+def within_size(expr: Any, budget: int) -> bool:
+    """Does the expression, written out as SQL, stay under `budget` elements?
+
+    Dialect primitives repeat their arguments (CASE WHEN x >= 0 THEN … x …), so nesting them
+    can grow the SQL text exponentially even though the formula is short. Counting stops at the
+    budget, so the check itself is bounded.
+    """
+    seen, stack = 0, [expr]
+    while stack:
+        seen += 1
+        if seen > budget:
+            return False
+        stack.extend(stack.pop().get_children())
+    return True
+
+
+def sql_nesting(expr: Any) -> int:
+    """How much of a SQL parser's stack the expression's text needs, in tenths of a level.
+
+    Calibrated on SQLite 3.40 (YYSTACKDEPTH 100): nesting in a function's first argument costs 3.2
+    levels, in a later argument or a CASE branch 5.5, the right side of an operator 2.2, a CAST 2.2.
+    """
+    from sqlalchemy.sql import elements, selectable
+    from sqlalchemy.sql.functions import FunctionElement
+
+    def edges(element: Any) -> list[tuple[int, Any]]:
+        if isinstance(element, FunctionElement):
+            return [(32 if i == 0 else 55, arg) for i, arg in enumerate(element.clauses.clauses)]
+        if isinstance(element, elements.Case):
+            out = [(55, part) for when in element.whens for part in when]
+            if element.value is not None:
+                out.append((55, element.value))
+            if element.else_ is not None:
+                out.append((43, element.else_))
+            return out
+        if isinstance(element, elements.Cast):
+            return [(22, element.clause)]
+        if isinstance(element, elements.BinaryExpression):
+            return [(0, element.left), (22, element.right)]
+        if isinstance(element, elements.Grouping):
+            return [(10, element.element)]
+        weight = 40 if isinstance(element, (selectable.ScalarSelect, selectable.Select)) else 0
+        return [(weight, child) for child in element.get_children()]
+
+    memo: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(expr, False)]
+    while stack:
+        element, expanded = stack.pop()
+        if id(element) in memo:
+            continue
+        children = edges(element)
+        if not expanded:
+            stack.append((element, True))
+            stack.extend((child, False) for _, child in children if id(child) not in memo)
+            continue
+        memo[id(element)] = max((cost + memo.get(id(child), 0) for cost, child in children), default=0)
+    return memo[id(expr)]
 
 
 def func_abs(x: Col) -> Col:

@@ -35,6 +35,11 @@ def const(sql: str) -> Col:
 
 class Dialect:
     name: str
+    max_nesting: int | None = None  # the database parser's nesting budget, weighted by sql_nesting()
+
+    def sqlalchemy_dialect(self) -> Any:
+        """A SQLAlchemy dialect object, for compiling an expression without a connection."""
+        raise NotImplementedError
 
     # -- numbers -----------------------------------------------------------------------------------
     def divide(self, a: Col, b: Col) -> Col:
@@ -47,13 +52,13 @@ class Dialect:
     def _fmod(self, a: Col, b: Col) -> Col:
         return func.mod(a, b)
 
-    def round(self, x: Col, digits: Col) -> Col:
+    def round(self, x: Col, digits: Col | int) -> Col:
         raise NotImplementedError
 
-    def trunc(self, x: Col, digits: Col) -> Col:
+    def trunc(self, x: Col, digits: Col | int) -> Col:
         raise NotImplementedError
 
-    def round_up(self, x: Col, digits: Col) -> Col:
+    def round_up(self, x: Col, digits: Col | int) -> Col:
         raise NotImplementedError
 
     def power_raw(self, x: Col, y: Col) -> Col:
@@ -113,6 +118,10 @@ class Dialect:
     def part(self, name: str, x: Col) -> Col:
         """year, month, day, hour, minute, second, dow (0 = Sunday), doy, isoweek."""
         raise NotImplementedError
+
+    def part_int(self, name: str, x: Col) -> Col:
+        """A part as an SQL integer, for integer division (`//`)."""
+        return self.part(name, x)
 
     def make_date(self, y: Col, m: Col, d: Col) -> Col:
         raise NotImplementedError

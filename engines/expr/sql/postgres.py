@@ -33,6 +33,11 @@ Col = ColumnElement[Any]
 class Postgres(Dialect):
     name = "postgresql"
 
+    def sqlalchemy_dialect(self) -> Any:
+        from sqlalchemy.dialects.postgresql.asyncpg import dialect
+
+        return dialect()
+
     def divide(self, a: Col, b: Col) -> Col:
         # Widen the dividend's scale so PostgreSQL keeps 20 decimals before rounding to 10
         # (it otherwise picks as few as 16 significant digits).
@@ -41,15 +46,21 @@ class Postgres(Dialect):
     def _fmod(self, a: Col, b: Col) -> Col:
         return func.mod(cast(a, Numeric), cast(b, Numeric))
 
-    def round(self, x: Col, digits: Col) -> Col:
-        return func.round(cast(x, Numeric), cast(func.trunc(digits), Integer))
+    @staticmethod
+    def _digits(digits: Col | int) -> Col:
+        return const(str(digits)) if isinstance(digits, int) else cast(func.trunc(digits), Integer)
 
-    def trunc(self, x: Col, digits: Col) -> Col:
-        return func.trunc(cast(x, Numeric), cast(func.trunc(digits), Integer))
+    def round(self, x: Col, digits: Col | int) -> Col:
+        return func.round(cast(x, Numeric), self._digits(digits))
 
-    def round_up(self, x: Col, digits: Col) -> Col:
+    def trunc(self, x: Col, digits: Col | int) -> Col:
+        return func.trunc(cast(x, Numeric), self._digits(digits))
+
+    def round_up(self, x: Col, digits: Col | int) -> Col:
         down = self.trunc(x, digits)
-        step = func.power(const("10::numeric"), -cast(func.trunc(digits), Integer))
+        step = const(f"1e{-digits}::numeric") if isinstance(digits, int) else func.power(
+            const("10::numeric"), -self._digits(digits)
+        )
         return case((down == x, down), else_=down + func.sign(x) * step)
 
     def power_raw(self, x: Col, y: Col) -> Col:
@@ -111,7 +122,15 @@ class Postgres(Dialect):
     def part(self, name: str, x: Col) -> Col:
         if name in ("hour", "minute", "second"):  # PostgreSQL refuses time units on a date
             x = cast(x, DateTime)
-        return cast(func.floor(extract(self._PARTS[name], x)), Integer)
+        part = extract(self._PARTS[name], x)
+        if name == "second":  # the only part with a fraction
+            return cast(func.floor(part), Integer)
+        # EXTRACT is NUMERIC already: casting it would make PostgreSQL cast it back on every row to
+        # compare with a number, and rank the comparison last among a filter's conditions.
+        return type_coerce(part, Numeric)
+
+    def part_int(self, name: str, x: Col) -> Col:
+        return cast(extract(self._PARTS[name], x), Integer) if name != "second" else self.part(name, x)
 
     def make_date(self, y: Col, m: Col, d: Col) -> Col:
         ok = and_(func.trunc(y).between(1, 9999), func.abs(m) <= 120_000, func.abs(d) <= 3_660_000)

@@ -26,22 +26,36 @@ Col = ColumnElement[Any]
 
 class Sqlite(Dialect):
     name = "sqlite"
+    # SQLite's parser stack (YYSTACKDEPTH 100), in sql_nesting()'s tenths, less room for the query.
+    max_nesting = 900
+
+    def sqlalchemy_dialect(self) -> Any:
+        from sqlalchemy.dialects.sqlite.aiosqlite import dialect
+
+        return dialect()
 
     def divide(self, a: Col, b: Col) -> Col:
         return func.round(cast(a, REAL) / func.nullif(b, 0), SCALE)  # REAL: 7 / 2 is 3.5, not 3
 
-    def round(self, x: Col, digits: Col) -> Col:
+    def round(self, x: Col, digits: Col | int) -> Col:
+        if isinstance(digits, int):
+            if digits >= 0:
+                return func.round(x, const(str(digits)))
+            return func.round(x / const(f"1e{-digits}")) * const(f"1e{-digits}")
         n = cast(digits, Integer)
         scale = func.pow(10, -n)
         return case((n >= 0, func.round(x, n)), else_=func.round(x / scale) * scale)
 
-    def trunc(self, x: Col, digits: Col) -> Col:
-        scale = func.pow(10, cast(digits, Integer))
+    def _scale(self, digits: Col | int) -> Col:
+        return const(f"1e{digits}") if isinstance(digits, int) else func.pow(10, cast(digits, Integer))
+
+    def trunc(self, x: Col, digits: Col | int) -> Col:
+        scale = self._scale(digits)
         # Round away binary noise first: 1.1 * 100 is 110.00000000000001 in floating point.
         return func.trunc(func.round(x * scale, 9)) / scale
 
-    def round_up(self, x: Col, digits: Col) -> Col:
-        scale = func.pow(10, cast(digits, Integer))
+    def round_up(self, x: Col, digits: Col | int) -> Col:
+        scale = self._scale(digits)
         scaled = func.round(x * scale, 9)
         return case((x >= 0, func.ceil(scaled)), else_=self.floor(scaled)) / scale
 
@@ -96,7 +110,7 @@ class Sqlite(Dialect):
         if len(cols) == 1:
             return cols[0]
         # SQLite's multi-argument max() is NULL if any argument is; fill each blank from the others.
-        return fn(*[func.coalesce(c, *[o for o in cols if o is not c]) for c in cols])
+        return fn(*[func.coalesce(c, *[o for j, o in enumerate(cols) if j != i]) for i, c in enumerate(cols)])
 
     def json_source(self, column: Col, item: Kind) -> ListSource:
         items = func.json_each(column).table_valued("value", "key")
@@ -124,31 +138,33 @@ class Sqlite(Dialect):
     def _canonical(self, x: Col, *modifiers: Col) -> Col:
         return func.strftime(const("'%Y-%m-%d %H:%M:%f'"), x, *modifiers).concat(const("'000'"))
 
+    # SQLite's date functions give NULL past the year 9999, so no range guards are needed here.
     def add_days(self, x: Col, n: Col, kind: Kind) -> Col:
         if kind is Kind.DATETIME:
-            return self.valid(self._canonical(x, func.printf(const("'%+.6f days'"), n)))
-        ok = func.abs(n) <= 3_660_000
-        return case((ok, self.valid(func.date(x, func.printf(const("'%+d days'"), func.trunc(n))))), else_=null())
+            return self.valid(self._canonical(x, _modifier("'%+.6f days'", n)))
+        return self.valid(func.date(x, _modifier("'%+d days'", func.trunc(n))))
 
     def add_months(self, x: Col, n: Col, kind: Kind) -> Col:
-        months = func.printf(const("'%+d months'"), func.trunc(n))
-        first = func.date(x, const("'start of month'"), months)
-        last_day = cast(func.strftime(const("'%d'"), func.date(first, const("'+1 months'"), const("'-1 days'"))), Integer)
+        # SQLite rolls Jan 31 + 1 month over to Mar 2; clamp the day to the target month's end.
+        first = func.date(x, const("'start of month'"), _modifier("'%+d months'", func.trunc(n)))
+        last_day = cast(func.strftime(const("'%d'"), first, const("'+1 months'"), const("'-1 days'")), Integer)
         day = func.min(cast(func.strftime(const("'%d'"), x), Integer), last_day)
         moved = func.date(first, func.printf(const("'+%d days'"), day - 1))
         if kind is Kind.DATETIME:
-            moved = moved.concat(func.substr(self._canonical(x), 11))
-        return case((func.abs(n) <= 120_000, self.valid(moved)), else_=null())
+            moved = moved.concat(func.substr(x, 11))
+        return self.valid(moved)
 
     def add_seconds(self, x: Col, n: Col) -> Col:
-        return self.valid(self._canonical(x, func.printf(const("'%+.6f seconds'"), n)))
+        return self.valid(self._canonical(x, _modifier("'%+.6f seconds'", n)))
 
     def to_date(self, x: Col) -> Col:
         return func.date(x)
 
     def valid(self, x: Col) -> Col:
         # SQLite's date functions already give NULL past year 9999; only year 0 slips through.
-        return case((x >= const("'0001-01-01'"), x), else_=null())
+        # max() and nullif() rather than CASE: the argument appears once (SQL stays small).
+        floor = const("'0000-12-31'")
+        return func.nullif(func.max(x, floor), floor)
 
     def to_datetime(self, x: Col) -> Col:
         return self._canonical(x)
@@ -167,9 +183,18 @@ class Sqlite(Dialect):
 
     def end_of_month(self, x: Col, months: Col) -> Col:
         moved = func.date(
-            x, const("'start of month'"), func.printf(const("'%+d months'"), func.trunc(months) + 1), const("'-1 days'")
+            x, const("'start of month'"), _modifier("'%+d months'", func.trunc(months) + 1), const("'-1 days'")
         )
-        return case((func.abs(months) <= 120_000, self.valid(moved)), else_=null())
+        return self.valid(moved)
 
     def datetime_text(self, x: Col) -> Col:
         return func.strftime(const("'%Y-%m-%d %H:%M:%S'"), x)
+
+
+def _modifier(fmt: str, n: Col) -> Col:
+    """A date modifier such as '+3 months' that is NULL when n is (printf would write 0).
+
+    `substr(n, 1, 0)` is '' for any value and NULL for NULL: cheaper for SQLite's parser than CASE.
+    """
+    return func.printf(const(fmt), n, type_=String).concat(func.substr(n, 1, 0))
+

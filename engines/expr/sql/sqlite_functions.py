@@ -17,6 +17,16 @@ def _regexp(pattern: Any, text: Any) -> int | None:
     return 1 if compiled(pattern).search(text) is not None else 0
 
 
+def _floor(value: Any) -> Any:
+    import math
+
+    return None if value is None else math.floor(value)
+
+
 def install(dbapi_connection: Any) -> None:
-    """Register `qq_regexp(pattern, text)` on a sqlite3 (or SQLAlchemy aiosqlite adapter) connection."""
+    """Register `qq_regexp(pattern, text)` on a sqlite3 (or SQLAlchemy aiosqlite adapter)
+    connection, and replace what SQLAlchemy's dialect registers itself: its `regexp()` runs
+    Python `re` (catastrophic backtracking) and its `floor()` fails on NULL."""
     dbapi_connection.create_function("qq_regexp", 2, _regexp, deterministic=True)
+    dbapi_connection.create_function("regexp", 2, _regexp, deterministic=True)
+    dbapi_connection.create_function("floor", 1, _floor, deterministic=True)

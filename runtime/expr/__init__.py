@@ -1,0 +1,1 @@
+"""/api/expr: the formula editor's catalogue of functions and its live type check."""
