@@ -17,7 +17,9 @@ from typing import Any
 from sqlalchemy import and_, false, or_, true
 from sqlalchemy.sql.elements import ColumnElement
 
+from engines import expr
 from engines.form.compiled import CompiledForm
+from engines.form.computed import form_schema
 from engines.form.operators import FilterError, FilterTarget
 from engines.form.types import StorageKind
 
@@ -32,6 +34,7 @@ class QueryError(ValueError):
     def __init__(self, path: str, message: str, code: str = "invalid_query") -> None:
         super().__init__(message)
         self.path, self.message, self.code = path, message, code
+        self.position: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -47,12 +50,56 @@ def _visible(form: CompiledForm, key: str, readable: frozenset[str] | None, path
         raise QueryError(path, f"Unknown field '{key}'.", "unknown_field")
 
 
-def compile_filter(form: CompiledForm, node: Any, readable: frozenset[str] | None = None) -> ColumnElement:
+@dataclass(frozen=True)
+class ExprEnv:
+    """What expression filters need: the evaluation context, the dialect and linked forms."""
+
+    context: Any
+    dialect: str
+    linked: dict[str, CompiledForm]
+
+
+def compile_filter(form: CompiledForm, node: Any, readable: frozenset[str] | None = None,
+                   env: ExprEnv | None = None) -> ColumnElement:
     counter = [0]
-    return _node(form, node, readable, "filter", 0, counter)
+    return _node(form, node, readable, "filter", 0, counter, env)
 
 
-def _node(form, node, readable, path, depth, counter) -> ColumnElement:
+def resolver(form: CompiledForm, linked: dict[str, CompiledForm]) -> expr.TableResolver:
+    """How formulas reach this form's links, subforms and to-many fields in SQL."""
+    links: dict[str, Any] = {}
+    for key, spec in form.specs.items():
+        target = linked.get(getattr(spec.options, "form", "") or "")
+        if spec.type.type == "link" and target is not None:
+            links[key] = expr.LinkOne(target.table, key)
+        elif spec.storage is StorageKind.CHILD:
+            links[key] = expr.Children(form.children[key].table, "parent_id")
+        elif spec.storage is StorageKind.REFS and target is not None:
+            links[key] = expr.Junction(form.junctions[key], "record_id", "target_id", target.table)
+        elif spec.storage is StorageKind.REFS:
+            links[key] = expr.JunctionValues(form.junctions[key], "record_id", "target_id")
+    return expr.TableResolver(form.table, links)
+
+
+def _expression(form: CompiledForm, text: Any, readable: frozenset[str] | None, path: str,
+                env: ExprEnv | None) -> ColumnElement:
+    if env is None:
+        raise QueryError(path, "Expression filters are not available here.")
+    if not isinstance(text, str) or not text.strip():
+        raise QueryError(path, "An expression filter is a non-empty formula.")
+    visible = {k: s for k, s in form.specs.items() if readable is None or k in readable}
+    try:
+        formula = expr.check(text, form_schema(visible), expect="bool")
+        return formula.to_sql(resolver(form, env.linked), env.context, env.dialect)
+    except expr.NoSqlForm as exc:
+        raise QueryError(path, exc.message("en"), "no_sql_form") from None
+    except expr.ExprError as exc:
+        error = QueryError(path, exc.message("en"), exc.code)
+        error.position = exc.position.as_dict() if exc.position else None
+        raise error from None
+
+
+def _node(form, node, readable, path, depth, counter, env=None) -> ColumnElement:
     if depth > MAX_DEPTH:
         raise QueryError(path, f"Filters nest at most {MAX_DEPTH} levels.")
     if not isinstance(node, dict):
@@ -61,14 +108,20 @@ def _node(form, node, readable, path, depth, counter) -> ColumnElement:
         if group in node:
             if set(node) != {group} or not isinstance(node[group], list):
                 raise QueryError(path, f"'{group}' takes a list of conditions and nothing beside it.")
-            parts = [_node(form, child, readable, f"{path}.{group}.{i}", depth + 1, counter) for i, child in enumerate(node[group])]
+            parts = [_node(form, child, readable, f"{path}.{group}.{i}", depth + 1, counter, env)
+                     for i, child in enumerate(node[group])]
             if not parts:
                 return true() if group == "and" else false()
             return and_(*parts) if group == "and" else or_(*parts)
     if "not" in node:
         from sqlalchemy import not_
 
-        return not_(_node(form, node["not"], readable, f"{path}.not", depth + 1, counter))
+        return not_(_node(form, node["not"], readable, f"{path}.not", depth + 1, counter, env))
+    if "expr" in node:
+        if set(node) != {"expr"}:
+            raise QueryError(path, "An expression filter is {expr: formula} and nothing beside it.")
+        counter[0] += 1
+        return _expression(form, node["expr"], readable, f"{path}.expr", env)
     counter[0] += 1
     if counter[0] > MAX_CONDITIONS:
         raise QueryError(path, f"At most {MAX_CONDITIONS} conditions in one filter.")

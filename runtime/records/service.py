@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.clock import Clock
 from core.errors import AppError, Conflict, Forbidden, Invalid, NotFound
 from engines.form.compiled import CompiledForm
-from engines.form.query import QueryError, after_cursor, compile_filter, compile_sort, make_cursor, order_by, search_clause
+from engines.form.query import ExprEnv, QueryError, after_cursor, compile_filter, compile_sort, make_cursor, order_by, search_clause
 from engines.form.types import FieldValueError, StorageKind
 from engines.form.types.files import AttachmentField
 from engines.form.validate import RecordInput, validate_input
@@ -22,7 +22,7 @@ from runtime.files import service as files
 from runtime.forms.loader import LoadedForm, app_forms, compiled_version, form_ids, form_row, load_form
 from runtime.permissions import Scope, authorize
 from runtime.records import repository as repo
-from runtime.records.compute import Deriver
+from runtime.records.compute import Deriver, context_for
 from runtime.records.propagate import link_values, propagate
 from runtime.records.output import serialize
 
@@ -370,7 +370,8 @@ async def list_records(t: Target, query: dict[str, Any]) -> dict[str, Any]:
     try:
         where = [table.c.deleted_at.is_not(None) if query.get("trash") else table.c.deleted_at.is_(None)]
         if query.get("filter"):
-            where.append(compile_filter(form, query["filter"], readable))
+            env = ExprEnv(context_for(t.actor.principal, t.clock.now()), t.conn.dialect.name, await t.app_forms())
+            where.append(compile_filter(form, query["filter"], readable, env))
         if query.get("search"):
             where.append(search_clause(form, query["search"], readable))
         keys = compile_sort(form, query.get("sort") or ["-id"], readable)
@@ -379,7 +380,10 @@ async def list_records(t: Target, query: dict[str, Any]) -> dict[str, Any]:
         else:
             page_where = where
     except QueryError as exc:
-        raise Invalid("The query is not valid.", [{"path": exc.path, "message": exc.message, "code": exc.code}]) from None
+        error = {"path": exc.path, "message": exc.message, "code": exc.code}
+        if exc.position:
+            error["position"] = exc.position
+        raise Invalid("The query is not valid.", [error]) from None
     if not query.get("include_drafts", True):
         where.append(table.c.draft.is_(False))
     if t.scope.row_filter is not None:

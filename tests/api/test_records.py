@@ -175,3 +175,16 @@ async def test_bulk_ids_follow_the_input_order_across_batches(deals):
     assert [r["title"] for r in page] == [f"T{i:05d}" for i in range(1500, 2000)]
     history = (await deals.get(f"{URL}/{created['ids'][1234]}/history")).json()["items"]
     assert history[0]["changes"]["title"] == [None, "T01234"]
+
+
+async def test_expression_filters_run_in_the_database(deals):
+    for i, (stage, amount) in enumerate([("won", "600000"), ("won", "100"), ("lead", "900000")]):
+        await _create(deals, title=f"E{i}", stage=stage, amount=amount, items=[{"product": "p", "qty": i + 1}])
+    query = {"and": [{"expr": 'amount > 500000 AND stage = "won"'}, {"field": "title", "op": "starts_with", "value": "E"}]}
+    got = (await deals.post(URL + "/query", json={"filter": query})).json()["items"]
+    assert [r["title"] for r in got] == ["E0"]
+    rows = (await deals.post(URL + "/query", json={"filter": {"expr": "SUM(items.qty) >= 2"}, "sort": ["title"]})).json()
+    assert [r["title"] for r in rows["items"]] == ["E1", "E2"]
+    bad = await deals.post(URL + "/query", json={"filter": {"expr": "amount + title > 1"}})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["path"] == "filter.expr"
+    assert bad.json()["errors"][0]["position"]["column"] >= 1
