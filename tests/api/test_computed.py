@@ -141,3 +141,23 @@ async def test_defaults_static_formula_and_linkage(client):
     assert order["ordered_on"] == datetime.now().date().isoformat() or order["ordered_on"]
     explicit = (await client.post("/api/apps/crm/forms/orders/records", json={"product": product["id"], "price": "70"})).json()
     assert explicit["price"] == "70.00"
+
+
+async def test_lookups_two_links_deep_and_a_formula_over_them_follow_changes(client):
+    regions = make_form("regions", [field("name"), field("manager")], title_field="name")
+    accounts = make_form("accounts", [field("name"), field("region", "link", options={"form": "regions"}),
+                                      field("region_manager", "lookup", options={"link": "region", "field": "manager"})],
+                         title_field="name")
+    tickets = make_form("tickets", [field("subject"), field("account", "link", options={"form": "accounts"}),
+                                    field("escalate_to", "lookup", options={"link": "account", "field": "region_manager"}),
+                                    field("label", "formula", options={"expression": 'subject & " → " & escalate_to'})])
+    await publish_form(client, "svc", regions)
+    await publish_form(client, "svc", accounts, create_app=False)
+    await publish_form(client, "svc", tickets, create_app=False)
+    region = (await client.post("/api/apps/svc/forms/regions/records", json={"name": "华东", "manager": "Wang"})).json()
+    account = (await client.post("/api/apps/svc/forms/accounts/records", json={"name": "X", "region": region["id"]})).json()
+    ticket = (await client.post("/api/apps/svc/forms/tickets/records", json={"subject": "Down", "account": account["id"]})).json()
+    assert ticket["escalate_to"] == "Wang" and ticket["label"] == "Down → Wang"
+    await client.patch(f"/api/apps/svc/forms/regions/records/{region['id']}", json={"version": 1, "manager": "Li"})
+    ticket = (await client.get(f"/api/apps/svc/forms/tickets/records/{ticket['id']}")).json()
+    assert ticket["escalate_to"] == "Li" and ticket["label"] == "Down → Li"
