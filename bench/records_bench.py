@@ -161,9 +161,9 @@ async def _preload_from(url: str, start: int, end: int) -> None:
         for first in range(start, end, 50_000):
             async with engine.begin() as conn:
                 await conn.execute(insert(form.table), [_row(i, now) for i in range(first, min(end, first + 50_000))])
-        if engine.dialect.name == "postgresql":
-            async with engine.connect() as conn:
-                await conn.exec_driver_sql(f"ANALYZE {form.table_name}")
+        async with engine.connect() as conn:  # statistics, as a running system has them
+            await conn.exec_driver_sql(f"ANALYZE {form.table_name}")
+            await conn.commit()
     finally:
         await engine.dispose()
 

@@ -127,10 +127,10 @@ class CompiledForm:
             index._set_parent(self.table)  # bind after the table exists, columns resolved by name
         Index(identifier("ix", self.table_name, "owner_id"), self.table.c.owner_id)
         Index(identifier("ix", self.table_name, "owner_dept_id"), self.table.c.owner_dept_id)
-        Index(identifier("ix", self.table_name, "updated_at"), self.table.c.updated_at)
+        sort_index(identifier("ix", self.table_name, "updated_at"), self.table.c.updated_at)
         for spec in specs.values():
             if _indexed(spec) and not spec.definition.unique:
-                Index(identifier("ix", self.table_name, spec.key), self.table.c[spec.key])
+                sort_index(identifier("ix", self.table_name, spec.key), self.table.c[spec.key])
 
     def _child_table(self, spec: FieldSpec) -> ChildTable:
         child_specs = {c.key: c for c in spec.children}
@@ -151,6 +151,13 @@ class CompiledForm:
 
     def stored_specs(self) -> list[FieldSpec]:
         return [s for s in self.specs.values() if s.storage not in (StorageKind.NONE, StorageKind.SYSTEM)]
+
+
+def sort_index(name: str, column: Column) -> None:
+    """An index that serves sorts both ways with NULLs lowest (ASC NULLS FIRST, DESC NULLS
+    LAST): SQLite's natural order; PostgreSQL needs the index built NULLS FIRST."""
+    Index(name, column).ddl_if(dialect="sqlite")
+    Index(name, column.asc().nulls_first()).ddl_if(dialect="postgresql")
 
 
 INDEXED_TYPES = frozenset({"single_select", "date", "datetime", "autonumber"})

@@ -218,7 +218,15 @@ def compile_sort(form: CompiledForm, sort: list[str], readable: frozenset[str] |
 
 
 def order_by(keys: list[SortKey]) -> list[ColumnElement]:
-    return [(k.column.desc() if k.descending else k.column.asc()).nulls_last() for k in keys]
+    """NULLs sort as the lowest value on both backends (first ascending, last descending), the
+    order the sort indexes are built in; ids are never NULL."""
+    out = []
+    for k in keys:
+        if k.name == "id":
+            out.append(k.column.desc() if k.descending else k.column.asc())
+        else:
+            out.append(k.column.desc().nulls_last() if k.descending else k.column.asc().nulls_first())
+    return out
 
 
 def search_clause(form: CompiledForm, text: str, readable: frozenset[str] | None = None) -> ColumnElement:
@@ -262,7 +270,7 @@ def make_cursor(keys: list[SortKey], row: dict[str, Any]) -> str:
 
 
 def after_cursor(keys: list[SortKey], cursor: str) -> ColumnElement:
-    """Rows strictly after the cursor in the sort order (NULLs sort last in both directions)."""
+    """Rows strictly after the cursor in the sort order (NULLs lowest, as in `order_by`)."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
@@ -284,6 +292,6 @@ def _equal(column: ColumnElement, value: Any) -> ColumnElement:
 
 
 def _beyond(column: ColumnElement, value: Any, descending: bool) -> ColumnElement:
-    if value is None:
-        return false()  # nothing sorts after NULL (NULLs last)
-    return or_(column < value if descending else column > value, column.is_(None))
+    if descending:  # ... then NULLs last
+        return false() if value is None else or_(column < value, column.is_(None))
+    return column.is_not(None) if value is None else column > value  # NULLs first, then ascending

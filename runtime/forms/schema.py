@@ -68,12 +68,19 @@ async def apply(conn: AsyncConnection, ops: list[Operation]) -> list[dict]:
         elif isinstance(op, AddColumn):
             await _add_column(conn, op.table, op.column)
         elif isinstance(op, CreateIndex):
-            await conn.run_sync(lambda sync, i=op.index: i.create(sync))
+            if _for_this_dialect(op.index, conn.dialect.name):
+                await conn.run_sync(lambda sync, i=op.index: i.create(sync))
         elif isinstance(op, DropIndex):
             await conn.execute(text(f"DROP INDEX IF EXISTS {_quote(conn, op.name)}"))
         elif isinstance(op, ChangeType):
             kept += await _change_type(conn, op)
     return kept
+
+
+def _for_this_dialect(index: Any, dialect: str) -> bool:
+    condition = getattr(index, "_ddl_if", None)
+    wanted = getattr(condition, "dialect", None)
+    return wanted is None or wanted == dialect or (isinstance(wanted, (list, tuple, set)) and dialect in wanted)
 
 
 async def _add_column(conn: AsyncConnection, table: str, column: Column) -> None:

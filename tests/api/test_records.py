@@ -98,9 +98,13 @@ async def test_list_filters_sorts_searches_and_pages(deals):
     page1 = (await deals.get(URL, params={"sort": "amount", "limit": 2})).json()
     page2 = (await deals.get(URL, params={"sort": "amount", "limit": 2, "cursor": page1["next_cursor"]})).json()
     amounts = [r["amount"] for r in page1["items"] + page2["items"]]
-    assert amounts == ["100.00", "300.00", "500.00", None] and page2["has_more"] is False
+    # NULLs sort as the lowest value: first ascending, last descending (the indexes' order).
+    assert amounts == [None, "100.00", "300.00", "500.00"] and page2["has_more"] is False
     by_page = (await deals.get(URL, params={"sort": "amount", "limit": 2, "page": 2})).json()
-    assert [r["amount"] for r in by_page["items"]] == ["500.00", None]
+    assert [r["amount"] for r in by_page["items"]] == ["300.00", "500.00"]
+    down1 = (await deals.get(URL, params={"sort": "-amount", "limit": 3})).json()
+    down2 = (await deals.get(URL, params={"sort": "-amount", "limit": 3, "cursor": down1["next_cursor"]})).json()
+    assert [r["amount"] for r in down1["items"] + down2["items"]] == ["500.00", "300.00", "100.00", None]
 
 
 @pytest.mark.parametrize(
