@@ -120,5 +120,5 @@ async def test_sqlite_regexp_cannot_backtrack_catastrophically(app, backend):
     async with app.state.db.transaction(write=False) as conn:
         start = time.perf_counter()
         result = (await conn.execute(text("SELECT regexp(:p, :t)"), {"p": "(a+)+$", "t": "a" * 40 + "!"})).scalar()
-        assert time.perf_counter() - start < 1.0 and result == 0
+        assert time.perf_counter() - start < 5.0 and result == 0  # Python re would take minutes
         assert (await conn.execute(text("SELECT floor(NULL)"))).scalar() is None

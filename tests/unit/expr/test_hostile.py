@@ -44,8 +44,9 @@ def test_escape_attempts_are_refused_with_the_engines_own_error(text: str) -> No
         check(text, EXAMPLE_SCHEMA).evaluate(EXAMPLE_RECORD, EXAMPLE_CONTEXT)
 
 
-def bounded(seconds: float = 1.0):
-    """Run the body and assert it took less than `seconds` (generous: the point is not hanging)."""
+def bounded(seconds: float = 5.0):
+    """Run the body and assert it took less than `seconds`: generous, because the point is not
+    hanging (an unbounded input takes minutes), and CI shares two cores with other workers."""
 
     class _Timer:
         def __enter__(self):
@@ -120,7 +121,7 @@ def test_evaluation_steps_are_bounded_over_huge_subforms() -> None:
     schema = Schema({"items": records({"qty": "number"})})
     rows = {"items": [{"qty": Decimal(i)} for i in range(50_000)]}
     formula = check("SUM(items.qty * 2) + COUNTIF(items.qty > AVERAGE(items.qty))", schema, limits=Limits(max_steps=100_000))
-    with bounded(5), pytest.raises(ExprLimitError) as caught:
+    with bounded(15), pytest.raises(ExprLimitError) as caught:
         formula.evaluate(rows, EXAMPLE_CONTEXT)
     assert caught.value.code == "too_many_steps"
 
@@ -142,7 +143,7 @@ def test_sql_that_would_explode_is_refused_before_any_query() -> None:
     formula = check(nested, EXAMPLE_SCHEMA)
     tables = FormTables(EXAMPLE_SCHEMA)
     for dialect in ("sqlite", "postgresql"):
-        with bounded(3), pytest.raises(ExprError) as caught:
+        with bounded(10), pytest.raises(ExprError) as caught:
             formula.to_sql(tables.resolver, EXAMPLE_CONTEXT, dialect)
         assert caught.value.code == "no_sql"
     assert formula.evaluate(EXAMPLE_RECORD, EXAMPLE_CONTEXT) is not None  # Python still can

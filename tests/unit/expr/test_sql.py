@@ -141,4 +141,4 @@ async def test_sqlite_regex_function_is_linear_time_on_hostile_data(db_engine, t
     started = time.perf_counter()
     async with db_engine.connect() as conn:
         assert set((await conn.execute(select(expr))).scalars()) == {False}
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < 10
