@@ -33,7 +33,7 @@ class Evaluator:
             raise ExprLimitError.of("too_many_steps", None, limit=self.limits.max_steps)
 
     # -- dispatch ----------------------------------------------------------------------------------
-    def eval(self, node: n.Node) -> Any:
+    def visit(self, node: n.Node) -> Any:
         self.step()
         if node.rows is not None and node.rows not in self.bound:
             return [self.in_row(node.rows, row, node) for row in self.rows_of(node.rows)]
@@ -42,14 +42,14 @@ class Evaluator:
     def in_row(self, rows: tuple[str, ...], row: Mapping[str, Any], node: n.Node) -> Any:
         self.bound[rows] = row
         try:
-            return self.eval(node)
+            return self.visit(node)
         finally:
             del self.bound[rows]
 
     def elements(self, node: n.Node) -> list[Any]:
         """The values of a list node: one per row of its subform, or the items of a plain list."""
         if node.rows is None:
-            value = self.eval(node)
+            value = self.visit(node)
             return list(value) if isinstance(value, (list, tuple)) else []
         return [vals[0] for vals in self.per_row(node.rows, [node])]
 
@@ -60,7 +60,7 @@ class Evaluator:
             out = []
             for row in self.rows_of(rows):
                 self.bound[rows] = row
-                out.append([self.eval(node) for node in nodes])
+                out.append([self.visit(node) for node in nodes])
                 del self.bound[rows]
             return out
         finally:
@@ -136,7 +136,7 @@ class Evaluator:
 
     # -- operators ---------------------------------------------------------------------------------
     def _unary(self, node: n.Unary) -> Any:
-        value = self.eval(node.operand)
+        value = self.visit(node.operand)
         if value is None:
             return None
         if node.op == "NOT":
@@ -147,7 +147,7 @@ class Evaluator:
         op = node.op
         if op in ("AND", "OR"):
             return self.logic(op, node.left, node.right)
-        a, b = self.eval(node.left), self.eval(node.right)
+        a, b = self.visit(node.left), self.visit(node.right)
         if op == "&":
             assert node.left.type is not None and node.right.type is not None
             lk, rk = self.scalar_kind(node.left), self.scalar_kind(node.right)
@@ -166,18 +166,18 @@ class Evaluator:
         return node.type.element.kind if node.type.is_list else node.type.kind
 
     def logic(self, op: str, left: n.Node, right: n.Node) -> bool | None:
-        a = self.eval(left)
+        a = self.visit(left)
         if op == "AND" and a is False or op == "OR" and a is True:
             return a
-        b = self.eval(right)
+        b = self.visit(right)
         if op == "AND":
             return False if b is False else None if a is None or b is None else True
         return True if b is True else None if a is None or b is None else False
 
     def _in(self, node: n.In) -> bool | None:
-        value = self.eval(node.value)
+        value = self.visit(node.value)
         if node.items is not None:
-            options = [self.eval(item) for item in node.items]
+            options = [self.visit(item) for item in node.items]
         else:
             assert node.container is not None
             options = self.elements(node.container)

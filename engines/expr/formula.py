@@ -74,7 +74,7 @@ def check(
 def evaluate(formula: Formula, record: Mapping[str, Any] | None, context: Context) -> Any:
     """The formula's value for one record: Decimal, str, bool, date, datetime, an id, a list or None."""
     try:
-        return Evaluator(record, context, formula.limits).eval(formula.node)
+        return Evaluator(record, context, formula.limits).visit(formula.node)
     except ExprError:
         raise
     except RecursionError:

@@ -27,7 +27,7 @@ def gather(ev: Any, args: tuple[Node, ...]) -> list[Any]:
     out: list[Any] = []
     for arg in args:
         assert arg.type is not None
-        values = ev.elements(arg) if arg.type.is_list else [ev.eval(arg)]
+        values = ev.elements(arg) if arg.type.is_list else [ev.visit(arg)]
         out.extend(x for x in values if x is not None)
     return out
 
@@ -218,7 +218,7 @@ class CountIf(Function):
         items = ev.elements(call.args[0])
         if len(call.args) == 1:
             return Decimal(sum(1 for x in items if x is True))
-        target = ev.eval(call.args[1])
+        target = ev.visit(call.args[1])
         return Decimal(sum(1 for x in items if membership(x, [target]) is True))
 
     def to_sql(self, sc: Any, call: Call) -> Col:

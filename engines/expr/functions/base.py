@@ -116,7 +116,7 @@ class Function:
 
     # -- Python ------------------------------------------------------------------------------------
     def evaluate(self, ev: Evaluator, call: Call) -> Any:
-        values = [ev.eval(arg) for arg in call.args]
+        values = [ev.visit(arg) for arg in call.args]
         if self.null_propagates and any(v is None for v in values):
             return None
         try:

@@ -65,7 +65,7 @@ class DateAdd(Function):
         return base, rows, info
 
     def evaluate(self, ev: Any, call: Call) -> Any:
-        value, amount = ev.eval(call.args[0]), ev.eval(call.args[1])
+        value, amount = ev.visit(call.args[0]), ev.visit(call.args[1])
         if value is None or amount is None:
             return None
         return self.shift(value, amount, str((call.info or {}).get("unit")).lower())

@@ -223,7 +223,7 @@ class WeekDay(Function):
         return result, rows, info
 
     def evaluate(self, ev: Any, call: Call) -> Any:
-        value = ev.eval(call.args[0])
+        value = ev.visit(call.args[0])
         if value is None:
             return None
         dow = (value.weekday() + 1) % 7  # 0 = Sunday
@@ -247,7 +247,7 @@ class WeekNum(WeekDay):
     kinds = (1, 2)
 
     def evaluate(self, ev: Any, call: Call) -> Any:
-        value = ev.eval(call.args[0])
+        value = ev.visit(call.args[0])
         if value is None:
             return None
         jan1 = (date(value.year, 1, 1).weekday() + 1) % 7  # 0 = Sunday
@@ -290,7 +290,7 @@ class DateDif(Function):
         return result, rows, info
 
     def evaluate(self, ev: Any, call: Call) -> Any:
-        start, end = ev.eval(call.args[0]), ev.eval(call.args[1])
+        start, end = ev.visit(call.args[0]), ev.visit(call.args[1])
         unit = str((call.info or {}).get("unit")).lower()
         if start is None or end is None:
             return None

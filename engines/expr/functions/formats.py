@@ -80,7 +80,7 @@ class TextFn(Function):
         return result, rows, info
 
     def evaluate(self, ev: Any, call: Call) -> Any:
-        value = ev.eval(call.args[0])
+        value = ev.visit(call.args[0])
         kind = ev.scalar_kind(call.args[0])
         fmt = (call.info or {}).get("format")
         if value is None or fmt is None:
@@ -227,7 +227,7 @@ class Join(Function):
     examples = (E('JOIN(items.product, "/")', "Pen/Ink/Pad"), E("JOIN(tags)", "vip, north"))
 
     def evaluate(self, ev: Any, call: Call) -> Any:
-        sep = ev.eval(call.args[1]) if len(call.args) > 1 else ", "
+        sep = ev.visit(call.args[1]) if len(call.args) > 1 else ", "
         if sep is None:
             return None
         kind = ev.scalar_kind(call.args[0])

@@ -213,7 +213,7 @@ class Includes(Function):
         return result, rows, info
 
     def evaluate(self, ev: Any, call: Call) -> Any:
-        return membership(ev.eval(call.args[1]), ev.elements(call.args[0]))
+        return membership(ev.visit(call.args[1]), ev.elements(call.args[0]))
 
     def to_sql(self, sc: Any, call: Call) -> Col:
         value = sc.compile(call.args[1])

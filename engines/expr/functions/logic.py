@@ -28,9 +28,9 @@ class If(Function):
     examples = (E('IF(amount > 1000, "A", "B")', "A"), E("IF(vip, price * 0.9, price)", Decimal("17.991")))
 
     def evaluate(self, ev: Any, call: Call) -> Any:
-        if ev.eval(call.args[0]) is True:
-            return ev.eval(call.args[1])
-        return ev.eval(call.args[2]) if len(call.args) > 2 else None
+        if ev.visit(call.args[0]) is True:
+            return ev.visit(call.args[1])
+        return ev.visit(call.args[2]) if len(call.args) > 2 else None
 
     def sql_expr(self, sc: Any, call: Call, *cols: Col) -> Col:
         return case((cols[0], cols[1]), else_=cols[2] if len(cols) > 2 else null())
@@ -53,8 +53,8 @@ class Ifs(Function):
 
     def evaluate(self, ev: Any, call: Call) -> Any:
         for cond, value in zip(call.args[::2], call.args[1::2]):
-            if ev.eval(cond) is True:
-                return ev.eval(value)
+            if ev.visit(cond) is True:
+                return ev.visit(value)
         return None
 
     def sql_expr(self, sc: Any, call: Call, *cols: Col) -> Col:
@@ -84,14 +84,14 @@ class Switch(Function):
         return _values_check(self, checker, args, values)
 
     def evaluate(self, ev: Any, call: Call) -> Any:
-        subject = ev.eval(call.args[0])
+        subject = ev.visit(call.args[0])
         args = call.args
         pairs = len(args) - 1 - (len(args) - 1) % 2
         for i in range(1, pairs, 2):
-            option = ev.eval(args[i])
+            option = ev.visit(args[i])
             if subject is not None and option is not None and subject == option:
-                return ev.eval(args[i + 1])
-        return ev.eval(args[-1]) if (len(args) - 1) % 2 else None
+                return ev.visit(args[i + 1])
+        return ev.visit(args[-1]) if (len(args) - 1) % 2 else None
 
     def sql_expr(self, sc: Any, call: Call, *cols: Col) -> Col:
         pairs = len(cols) - 1 - (len(cols) - 1) % 2
@@ -112,7 +112,7 @@ class And(Function):
     def evaluate(self, ev: Any, call: Call) -> Any:
         blank = False
         for arg in call.args:
-            value = ev.eval(arg)
+            value = ev.visit(arg)
             if value is False:
                 return False
             blank = blank or value is None
@@ -135,7 +135,7 @@ class Or(Function):
     def evaluate(self, ev: Any, call: Call) -> Any:
         blank = False
         for arg in call.args:
-            value = ev.eval(arg)
+            value = ev.visit(arg)
             if value is True:
                 return True
             blank = blank or value is None
@@ -197,7 +197,7 @@ class IsBlank(Function):
         assert arg.type is not None
         if arg.type.is_list and arg.rows is not None:
             return not ev.elements(arg)
-        return self.py(ev.eval(arg))
+        return self.py(ev.visit(arg))
 
     def to_sql(self, sc: Any, call: Call) -> Col:
         arg = call.args[0]
@@ -234,8 +234,8 @@ class IfError(Function):
     examples = (E("IFERROR(amount / 0, 0)", Decimal("0")),)
 
     def evaluate(self, ev: Any, call: Call) -> Any:
-        value = ev.eval(call.args[0])
-        return ev.eval(call.args[1]) if value is None else value
+        value = ev.visit(call.args[0])
+        return ev.visit(call.args[1]) if value is None else value
 
     def sql_expr(self, sc: Any, call: Call, *cols: Col) -> Col:
         return func.coalesce(*cols)
@@ -251,7 +251,7 @@ class Coalesce(IfError):
 
     def evaluate(self, ev: Any, call: Call) -> Any:
         for arg in call.args:
-            value = ev.eval(arg)
+            value = ev.visit(arg)
             if value is not None:
                 return value
         return None

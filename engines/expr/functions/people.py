@@ -39,7 +39,7 @@ class IsMe(Function):
     examples = (E("ISME(owner)", True),)
 
     def evaluate(self, ev: Any, call: Call) -> Any:
-        value = ev.eval(call.args[0])
+        value = ev.visit(call.args[0])
         return None if value is None else value == ev.ctx.user.id
 
     def sql_expr(self, sc: Any, call: Call, *cols: Col) -> Col:
@@ -58,7 +58,7 @@ class HasRole(Function):
     member = "roles"
 
     def evaluate(self, ev: Any, call: Call) -> Any:
-        value = ev.eval(call.args[0])
+        value = ev.visit(call.args[0])
         return None if value is None else value in getattr(ev.ctx.user, self.member)
 
     def sql_expr(self, sc: Any, call: Call, *cols: Col) -> Col:
@@ -90,7 +90,7 @@ class SubDepts(Function):
         raise NotImplementedError  # evaluate() reads the directory
 
     def evaluate(self, ev: Any, call: Call) -> Any:
-        value = ev.eval(call.args[0])
+        value = ev.visit(call.args[0])
         directory = ev.ctx.directory
         if value is None or directory is None:
             return self.empty()

@@ -48,7 +48,7 @@ class Concat(Function):
     examples = (E('CONCAT(company, " - ", contact)', "Acme Ltd - Li Lei"), E('CONCAT("No.", qty)', "No.3"))
 
     def evaluate(self, ev: Any, call: Call) -> Any:
-        pieces = [v.to_text(ev.eval(arg), ev.scalar_kind(arg)) or "" for arg in call.args]
+        pieces = [v.to_text(ev.visit(arg), ev.scalar_kind(arg)) or "" for arg in call.args]
         return ev.clip("".join(pieces))
 
     def to_sql(self, sc: Any, call: Call) -> Col:

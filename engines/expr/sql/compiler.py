@@ -84,7 +84,7 @@ class SqlCompiler:
         return getattr(self, "_" + type(node).__name__.lower())(node)
 
     def constant(self, node: n.Node) -> Any:
-        return Evaluator(None, self.ctx, self.limits).eval(node)
+        return Evaluator(None, self.ctx, self.limits).visit(node)
 
     def known(self, node: n.Node) -> Any:
         """The value of an argument fixed by the formula itself, else UNKNOWN."""
@@ -119,7 +119,7 @@ class SqlCompiler:
         return null()
 
     def _var(self, node: n.Var) -> Col:
-        return self.literal(Evaluator(None, self.ctx, self.limits).eval(node), node.type)
+        return self.literal(Evaluator(None, self.ctx, self.limits).visit(node), node.type)
 
     def _ref(self, node: n.Ref) -> Col:
         resolver, path = self.root, node.path
