@@ -5,24 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
 import httpx
-import psutil
 
 from bench.harness import Context, Figure, benchmark
+from bench.server import free_port, rss_mib
 
 IDLE_SECONDS = 3.0
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _qiqiao() -> list[str]:
@@ -37,7 +30,7 @@ async def run(ctx: Context) -> list[Figure]:
             with tempfile.TemporaryDirectory(prefix="qiqiao-footprint-") as tmp:
                 env = {**os.environ, "QIQIAO_DATABASE_URL": url, "QIQIAO_VAR_DIR": tmp, "QIQIAO_LOG_LEVEL": "warning"}
                 subprocess.run([*_qiqiao(), "migrate"], env=env, check=True, capture_output=True)
-                port = _free_port()
+                port = free_port()
                 start = time.perf_counter()
                 proc = subprocess.Popen(
                     [*_qiqiao(), "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -46,7 +39,7 @@ async def run(ctx: Context) -> list[Figure]:
                 try:
                     ready = await _wait_healthy(port, start, timeout=30)
                     await asyncio.sleep(IDLE_SECONDS)
-                    rss = _rss_mib(proc.pid)
+                    rss = rss_mib(proc.pid)
                     baseline = _bare_python_rss()
                 finally:
                     proc.terminate()
@@ -71,17 +64,11 @@ async def _wait_healthy(port: int, start: float, timeout: float) -> float:
     raise TimeoutError("qiqiao serve did not become healthy")
 
 
-def _rss_mib(pid: int) -> float:
-    process = psutil.Process(pid)
-    total = process.memory_info().rss + sum(c.memory_info().rss for c in process.children(recursive=True))
-    return total / 2**20
-
-
 def _bare_python_rss() -> float:
     proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(5)"])
     try:
         time.sleep(0.5)
-        return _rss_mib(proc.pid)
+        return rss_mib(proc.pid)
     finally:
         proc.kill()
         proc.wait()

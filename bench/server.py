@@ -18,6 +18,14 @@ import httpx
 ADMIN_PASSWORD = "bench-Pa55word-1"
 
 
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process and its children, in MiB."""
+    import psutil
+
+    process = psutil.Process(pid)
+    return (process.memory_info().rss + sum(c.memory_info().rss for c in process.children(recursive=True))) / 2**20
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -12,13 +12,12 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-import psutil
 import xlsxwriter
 from sqlalchemy import insert
 
 from bench.harness import Context, Figure, benchmark
 from bench.records_bench import APP, DEALS, _payload, _row
-from bench.server import Server, running_server
+from bench.server import Server, rss_mib, running_server
 from core.db import create_engine
 from engines.form.compiled import compile_form
 
@@ -48,20 +47,15 @@ def _workbook(path: Path, rows: int) -> None:
 _server = running_server
 
 
-def _rss(pid: int) -> float:
-    process = psutil.Process(pid)
-    return (process.memory_info().rss + sum(c.memory_info().rss for c in process.children(recursive=True))) / 2**20
-
-
 async def _import(server: Server, content: bytes) -> dict:
-    peak = _rss(server.pid)
+    peak = rss_mib(server.pid)
     base = peak
     sampling = True
 
     async def sample() -> None:
         nonlocal peak
         while sampling:
-            peak = max(peak, _rss(server.pid))
+            peak = max(peak, rss_mib(server.pid))
             await asyncio.sleep(0.05)
 
     sampler = asyncio.create_task(sample())

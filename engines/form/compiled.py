@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, MetaData, String, Table
 
 from core.types import IdType, UTCDateTime
-from engines.form.computed import _order, bind
+from engines.form.computed import bind, formula_order
 from engines.form.definition import FieldDef, FormDef
 from engines.form.types import FIELD_TYPES, FieldSpec, FormRefs, StorageKind
 from engines.form.types.relation import junction_columns
@@ -41,12 +41,6 @@ def identifier(*parts: str) -> str:
 
 def record_table_name(app_key: str, form_key: str) -> str:
     return identifier(f"app_{app_key}", form_key)
-
-
-SYSTEM_COLUMN_NAMES = (
-    "id", "created_at", "created_by", "updated_at", "updated_by", "owner_id", "owner_dept_id",
-    "version", "flow_status", "deleted_at", "draft",
-)
 
 
 def system_columns() -> list[Column]:
@@ -95,7 +89,7 @@ class CompiledForm:
         # Prefixed to every statement over this form's tables: a new version gets new statement
         # text, so PostgreSQL never reuses a plan prepared before a column changed type.
         self.tag = f"/* {self.table_name} v{version} */"
-        self.formula_order = _order(specs)
+        self.formula_order = formula_order(specs)
         self.read_links = _read_links(specs)
         self.metadata = MetaData()
         self.refs = FormRefs(

@@ -78,11 +78,11 @@ def _bind_rows(spec: FieldSpec, specs: Mapping[str, FieldSpec], specs_of: SpecsO
         elif child.type.type in ("rollup", "autonumber"):
             problems.append({"path": f"{_path(rows, child.key)}", "message": f"a subform column cannot be a {child.type.type}"})
     problems += _bind_formulas(rows)
-    spec.extra["row_formulas"] = _order(rows)
+    spec.extra["row_formulas"] = formula_order(rows)
     return [{**p, "path": prefix + p["path"]} for p in problems]
 
 
-def _order(specs: Mapping[str, FieldSpec]) -> list[str]:
+def formula_order(specs: Mapping[str, FieldSpec]) -> list[str]:
     graph = nx.DiGraph()
     formulas = {k: s for k, s in specs.items() if s.extra.get("formula") is not None}
     for key, spec in formulas.items():

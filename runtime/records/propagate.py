@@ -91,14 +91,14 @@ async def recompute(conn: AsyncConnection, forms: dict[str, CompiledForm], form_
     deriver = Deriver(conn, form, forms, form_ids[form_key], principal, now)
     rows = await repo.fetch_rows(conn, form, [form.table.c.id.in_(sorted(ids))])
     refs = {k: await repo.refs_of(conn, form, k, sorted(ids)) for k in form.junctions}
-    children = {k: await repo.children_of(conn, form, k, sorted(ids)) for k in form.children}
+    children = {k: await repo.child_values_of(conn, form, k, sorted(ids)) for k in form.children}
     out: dict[int, set[str]] = {}
     for row in rows:
         rid = row["id"]
         values = {k: form.specs[k].type.from_db(form.specs[k], row[k]) for k in form.specs if k in row}
         derived = await deriver.derive(
             values, {k: refs[k][rid] for k in refs},
-            {k: [{c: v for c, v in r.items() if c not in ("id", "parent_id", "position")} for r in children[k][rid]] for k in children},
+            {k: children[k][rid] for k in children},
             rid, creating=False,
         )
         derived.pop(next((s.key for s in form.specs.values() if s.type.type == "autonumber"), ""), None)

@@ -87,6 +87,14 @@ async def children_of(conn: AsyncConnection, form: CompiledForm, key: str, recor
     return out
 
 
+async def child_values_of(conn: AsyncConnection, form: CompiledForm, key: str,
+                          record_ids: list[int]) -> dict[int, list[dict]]:
+    """Subform rows as field values only (no id, parent or position), e.g. for recomputing."""
+    rows = await children_of(conn, form, key, record_ids)
+    return {rid: [{c: v for c, v in r.items() if c not in ("id", "parent_id", "position")} for r in items]
+            for rid, items in rows.items()}
+
+
 async def update_record(conn: AsyncConnection, form: CompiledForm, record_id: int, version: int | None,
                         values: dict[str, Any]) -> int | None:
     """Bumps the version; returns the new version, or None when the id/version did not match."""

@@ -294,11 +294,7 @@ async def _stored(t: Target, record_id: int) -> tuple[dict[str, Any], dict[str, 
     row = (await repo.fetch_rows(t.conn, form, [form.table.c.id == record_id]))[0]
     values = {k: form.specs[k].type.from_db(form.specs[k], row[k]) for k in form.specs if k in row}
     refs = {k: (await repo.refs_of(t.conn, form, k, [record_id]))[record_id] for k in form.junctions}
-    children = {
-        k: [{c: v for c, v in r.items() if c not in ("id", "parent_id", "position")}
-            for r in (await repo.children_of(t.conn, form, k, [record_id]))[record_id]]
-        for k in form.children
-    }
+    children = {k: (await repo.child_values_of(t.conn, form, k, [record_id]))[record_id] for k in form.children}
     return values, refs, children
 
 
