@@ -79,10 +79,19 @@ class Server:
             login.raise_for_status()
             self.token = token.json()["token"]
 
-    def client(self, **kw: Any) -> httpx.AsyncClient:
+    def client(self, headers: dict[str, str] | None = None, **kw: Any) -> httpx.AsyncClient:
         limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-        return httpx.AsyncClient(base_url=self.base, headers={"Authorization": f"Bearer {self.token}"},
+        return httpx.AsyncClient(base_url=self.base, headers={"Authorization": f"Bearer {self.token}", **(headers or {})},
                                  timeout=60, limits=limits, **kw)
+
+    async def token_for(self, username: str, password: str) -> str:
+        """Sign in as another user and mint an API token for them."""
+        async with httpx.AsyncClient(base_url=self.base) as client:
+            (await client.post("/api/auth/login", json={"username": username, "password": password})).raise_for_status()
+            client.headers["X-CSRF-Token"] = client.cookies["qiqiao_csrf"]
+            token = await client.post("/api/auth/tokens", json={"name": "bench", "expires_in_days": 1})
+            token.raise_for_status()
+            return token.json()["token"]
 
     async def publish(self, app: str, definition: dict) -> None:
         async with self.client() as c:

@@ -22,8 +22,10 @@ class AppError(Exception):
         errors: list[dict[str, Any]] | None = None,
         title: str | None = None,
         headers: dict[str, str] | None = None,
+        detail_zh: str | None = None,
     ) -> None:
         super().__init__(detail)
+        self.detail_zh = detail_zh
         self.code = code
         self.status = status
         self.detail = detail
@@ -39,6 +41,8 @@ class AppError(Exception):
             "detail": self.detail,
             "code": self.code,
         }
+        if self.detail_zh:
+            body["detail_zh"] = self.detail_zh
         if self.errors:
             body["errors"] = self.errors
         return body
@@ -55,8 +59,9 @@ class Unauthorized(AppError):
 
 
 class Forbidden(AppError):
-    def __init__(self, detail: str = "You are not allowed to do this.", errors: list[dict] | None = None) -> None:
-        super().__init__("forbidden", 403, detail, errors=errors, title="Forbidden")
+    def __init__(self, detail: str = "You are not allowed to do this.", errors: list[dict] | None = None,
+                 code: str = "forbidden", detail_zh: str | None = None) -> None:
+        super().__init__(code, 403, detail, errors=errors, title="Forbidden", detail_zh=detail_zh)
 
 
 class Conflict(AppError):
@@ -67,8 +72,9 @@ class Conflict(AppError):
 class Invalid(AppError):
     """422 with one entry per offending input, each naming its field path."""
 
-    def __init__(self, detail: str, errors: list[dict[str, Any]] | None = None, code: str = "invalid") -> None:
-        super().__init__(code, 422, detail, errors=errors, title="Invalid input")
+    def __init__(self, detail: str, errors: list[dict[str, Any]] | None = None, code: str = "invalid",
+                 detail_zh: str | None = None) -> None:
+        super().__init__(code, 422, detail, errors=errors, title="Invalid input", detail_zh=detail_zh)
 
 
 def field_error(path: str, message: str, **extra: Any) -> dict[str, Any]:

@@ -29,6 +29,26 @@ class UTCDateTime(TypeDecorator):
         value = value.astimezone(timezone.utc)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
+    def bind_processor(self, dialect: Any) -> Any:
+        # A bulk write stamps every row with the same moment (created_at, updated_at, history):
+        # convert it once, not once per row. The last value is kept by identity; datetimes are
+        # immutable, and the pair is replaced in one assignment, so threads cannot mix them up.
+        process = super().bind_processor(dialect)
+        if process is None:
+            return None
+        last: tuple[Any, Any] = (None, None)
+
+        def convert(value: Any) -> Any:
+            nonlocal last
+            seen, converted = last
+            if value is seen:
+                return converted
+            converted = process(value)
+            last = (value, converted)
+            return converted
+
+        return convert
+
     def process_result_value(self, value: Any, dialect: Any) -> Any:
         if value is None:
             return None

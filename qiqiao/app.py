@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.routing import APIRoute
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from starlette.routing import Match, get_route_path
 
 from core.clock import Clock, SystemClock
 from core.db import Database, register_sqlite_hook
@@ -23,27 +26,38 @@ from runtime import problems
 from builder.apps.router import router as apps_router
 from builder.excel_form import router as excel_form_router
 from builder.forms.router import router as forms_router
+from builder.permissions.router import router as permissions_router
 from runtime.audit.router import router as audit_router
+from runtime.comments.router import router as comments_router
 from runtime.expr.router import router as expr_router
 from runtime.files.router import router as files_router
+from runtime.files.service import register_reader_check
 from runtime.forms.router import router as field_types_router
 from runtime.identity.router import router as auth_router
+from runtime.org.directory import router as directory_router
 from runtime.org.router import router as org_router
 from runtime.public.router import router as public_router
+from runtime.permissions.router import router as my_permissions_router
+from runtime.records.ownership import router as ownership_router
+from runtime.records.file_access import reader_of_record
+from runtime.records.related import router as related_router
 from runtime.records.router import router as records_router
 from runtime.transfer import imports as transfer_imports
 from runtime.transfer.router import router as transfer_router
 
-# The transfer router precedes the records router: `…/records/export` must not match `/{record_id}`.
+# The transfer, comments and related-list routers precede the records router: `…/records/export`
+# must not match `/{record_id}`, nor `…/records/{id}/…` any route of it.
 API_ROUTERS = (
-    auth_router, org_router, audit_router, apps_router, forms_router, excel_form_router, transfer_router,
-    records_router, field_types_router, files_router, public_router, expr_router,
+    auth_router, org_router, directory_router, audit_router, apps_router, forms_router, excel_form_router,
+    transfer_router, comments_router, related_router, ownership_router, my_permissions_router, records_router,
+    field_types_router, files_router, public_router, expr_router, permissions_router,
 )
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or Settings()
     register_sqlite_hook(install_sqlite_functions)  # RE2 regexp and friends the expression compiler emits
+    register_reader_check(reader_of_record)  # readers of a record may download the files it names
     _ = settings.secret  # refuse a weak configured secret before anything starts
     configure_logging(settings.log_level)
 
@@ -74,9 +88,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.settings = settings
     app.state.clock = clock or SystemClock()
     problems.install(app)
-    app.include_router(_system_router())
+    _include_router(app, _system_router())
     for router in API_ROUTERS:
-        app.include_router(router)
+        _include_router(app, router)
     _mount_frontend(app, settings)
     app.add_middleware(PlatformMiddleware, body_limit=settings.body_limit)
     if settings.cors_origins:
@@ -90,6 +104,28 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             allow_headers=["*"],
         )
     return app
+
+
+def _include_router(app: FastAPI, router: APIRouter) -> None:
+    """`include_router`, with one regular expression for all of the router's paths in front of
+    FastAPI's matching, which otherwise walks every route of every router on every request (a third
+    of a millisecond before a records route is reached). A route matches, fully or on the path only
+    (405), only when its path pattern does; so the answer, and the order of routers, are unchanged."""
+    app.include_router(router)
+    patterns = [getattr(route, "path_regex", None) for route in router.routes]
+    if not patterns or any(not isinstance(route, APIRoute) or p is None for route, p in zip(router.routes, patterns)):
+        return  # mounts or nested routers: let FastAPI decide
+    # One alternation of the routes' own patterns; their named groups would clash, and are unused here.
+    any_path = re.compile("|".join(f"(?:{re.sub(r'[(][?]P<[^>]+>', '(?:', p.pattern)})" for p in patterns)).match
+    included = app.router.routes[-1]
+    match_routes = included.matches
+
+    def matches(scope: dict) -> tuple[Match, dict]:
+        if not any_path(get_route_path(scope)):
+            return Match.NONE, {}
+        return match_routes(scope)
+
+    included.matches = matches
 
 
 def _system_router() -> APIRouter:

@@ -26,6 +26,8 @@ class Principal:
     auth: str = "session"  # "session" | "token" | "system"
     session_id: int | None = None
     token_id: int | None = None
+    read_only: bool = False  # an API token narrowed to reading
+    app_keys: frozenset[str] | None = None  # an API token narrowed to these apps (None: all)
 
     @property
     def is_admin(self) -> bool:

@@ -136,6 +136,9 @@ def format_number(value: Any) -> str:
     return str(value)
 
 
+_TOO_LARGE = Decimal(10) ** 24
+
+
 def parse_decimal(value: Any) -> Decimal:
     if isinstance(value, bool):
         raise bad("not_number", "Expected a number.", "应为数字。")
@@ -153,7 +156,7 @@ def parse_decimal(value: Any) -> Decimal:
         raise bad("not_number", "Expected a number.", "应为数字。") from None
     if not number.is_finite():
         raise bad("not_number", "Expected a finite number.", "应为有限的数字。")
-    if abs(number) >= Decimal(10) ** 24:
+    if abs(number) >= _TOO_LARGE:
         raise bad("out_of_range", "The number is too large.", "数字过大。")
     return number
 

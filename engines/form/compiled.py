@@ -149,9 +149,12 @@ class CompiledForm:
 
 def sort_index(name: str, column: Column) -> None:
     """An index that serves sorts both ways with NULLs lowest (ASC NULLS FIRST, DESC NULLS
-    LAST): SQLite's natural order; PostgreSQL needs the index built NULLS FIRST."""
+    LAST): SQLite's natural order; PostgreSQL needs the index built NULLS FIRST. It ends with the
+    record id, every sort's tie-breaker, so a page stops reading once it has its rows instead of
+    sorting every row that shares the last value: SQLite's indexes carry the rowid already,
+    PostgreSQL's name it."""
     Index(name, column).ddl_if(dialect="sqlite")
-    Index(name, column.asc().nulls_first()).ddl_if(dialect="postgresql")
+    Index(name, column.asc().nulls_first(), column.table.c.id).ddl_if(dialect="postgresql")
 
 
 INDEXED_TYPES = frozenset({"single_select", "date", "datetime", "autonumber"})

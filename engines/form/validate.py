@@ -9,7 +9,8 @@ caller, which owns the expression context.
 from __future__ import annotations
 
 from dataclasses import dataclass, field as dc_field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
+from weakref import WeakKeyDictionary
 
 from engines.form.compiled import CompiledForm
 from engines.form.types import FieldSpec, FieldValueError, StorageKind
@@ -45,31 +46,71 @@ def validate_input(
     writable: frozenset[str] | None = None,
     check_required: bool = True,
     ignore_keys: frozenset[str] = SYSTEM_INPUT_KEYS,
+    server_filled: frozenset[str] = frozenset(),
 ) -> RecordInput:
+    """Parse and check one record's input. `writable` (None: all) are the fields the caller may
+    write; `server_filled` keys carry the form's own defaults and are exempt from that check."""
     result = RecordInput()
+    table = _table_of(form)
+    fields = table.fields
     for key, value in data.items():
         if key in ignore_keys:
             continue
-        spec = form.specs.get(key)
-        if spec is None:
+        field = fields.get(key)
+        if field is None:
             result.errors.append({"path": key, "message": "Unknown field.", "message_zh": "未知字段。", "code": "unknown_field"})
             continue
-        if spec.type.computed or spec.storage in (StorageKind.NONE, StorageKind.SYSTEM):
+        if field.not_input:
             result.refused.append({"path": key, "message": "This field is computed and cannot be written.",
                                    "message_zh": "该字段为计算字段，不能写入。", "code": "computed"})
             continue
-        if spec.definition.read_only or (writable is not None and key not in writable):
+        if key not in server_filled and (field.read_only or (writable is not None and key not in writable)):
             result.refused.append({"path": key, "message": "This field is read-only for you.",
                                    "message_zh": "该字段对你只读。", "code": "read_only"})
             continue
-        _parse_into(result, spec, key, value)
+        _parse_into(result, field.spec, key, value, field.storage, field.parse)
     if check_required and not partial:
-        for spec in form.specs.values():
-            # A field with a visibility rule is checked after the rule is evaluated (runtime).
-            if spec.definition.required and not spec.definition.hidden and "visible_when" not in spec.extra \
-                    and _missing(result, spec):
+        for spec in table.required:
+            if _missing(result, spec):
                 result.errors.append(_required(spec.key))
     return result
+
+
+@dataclass(frozen=True)
+class _Field:
+    spec: FieldSpec
+    storage: StorageKind
+    parse: Callable[[FieldSpec, Any], Any]
+    not_input: bool  # computed, or no column of its own: never written
+    read_only: bool
+
+
+@dataclass(frozen=True)
+class _Table:
+    """What validating needs of a compiled form, worked out once: a bulk call checks thousands
+    of records against the same form."""
+
+    fields: dict[str, _Field]
+    required: tuple[FieldSpec, ...]  # checked when missing, in the form's order
+
+
+_TABLES: WeakKeyDictionary[CompiledForm, _Table] = WeakKeyDictionary()
+
+
+def _table_of(form: CompiledForm) -> _Table:
+    table = _TABLES.get(form)
+    if table is None:
+        fields = {
+            key: _Field(spec, spec.storage, spec.type.parse,
+                        spec.type.computed or spec.storage in (StorageKind.NONE, StorageKind.SYSTEM),
+                        spec.definition.read_only)
+            for key, spec in form.specs.items()
+        }
+        # A field with a visibility rule is checked after the rule is evaluated (runtime).
+        required = tuple(spec for spec in form.specs.values()
+                         if spec.definition.required and not spec.definition.hidden and "visible_when" not in spec.extra)
+        table = _TABLES[form] = _Table(fields, required)
+    return table
 
 
 def _missing(result: RecordInput, spec: FieldSpec) -> bool:
@@ -81,13 +122,13 @@ def _missing(result: RecordInput, spec: FieldSpec) -> bool:
     return spec.type.is_empty(result.values.get(spec.key))
 
 
-def _parse_into(result: RecordInput, spec: FieldSpec, path: str, value: Any) -> None:
+def _parse_into(result: RecordInput, spec: FieldSpec, path: str, value: Any, storage: StorageKind,
+                parse: Callable[[FieldSpec, Any], Any]) -> None:
     try:
-        parsed = None if value is None else spec.type.parse(spec, value)
+        parsed = None if value is None else parse(spec, value)
     except FieldValueError as exc:
         result.errors.append(_error(path, exc))
         return
-    storage = spec.storage
     if storage is StorageKind.REFS:
         result.refs[spec.key] = parsed or []
     elif storage is StorageKind.CHILD:

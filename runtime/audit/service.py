@@ -18,6 +18,7 @@ from runtime.context import Actor
 from runtime.tables import audit_log
 
 _BUFFER = "audit_buffer"
+_INSERT = insert(audit_log)
 
 
 def record(
@@ -53,4 +54,4 @@ def record(
 async def flush(conn: AsyncConnection) -> None:
     rows = conn.info.pop(_BUFFER, None)
     if rows:
-        await conn.execute(insert(audit_log), rows)
+        await conn.execute(_INSERT, rows)

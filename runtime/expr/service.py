@@ -31,5 +31,6 @@ async def form_schema(conn: AsyncConnection, principal: Principal, qualified: st
             if row["published_version"] is None:
                 raise NotFound("form", "The form's draft has errors and it was never published.") from None
     loaded = await load_form(conn, app_key, form_key)
-    await authorize(conn, principal, "view", loaded.app, form_key)
-    return schema_of(loaded.compiled.specs)
+    scope = await authorize(conn, principal, "view", loaded.app, form_key, form=loaded.compiled)
+    specs = loaded.compiled.specs
+    return schema_of(specs if scope.readable is None else {k: s for k, s in specs.items() if k in scope.readable})

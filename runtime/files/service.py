@@ -20,7 +20,7 @@ import secrets
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, Awaitable, BinaryIO, Callable
 from urllib.parse import quote
 
 import structlog
@@ -153,13 +153,26 @@ async def save_upload(
     return reference
 
 
-async def can_read(conn: AsyncConnection, principal: Principal, file_row: dict[str, Any]) -> bool:
-    """Whether `principal` may download this file.
+# Asked when neither the uploader nor an administrator wants a file: the records layer registers
+# "may this user read a record that names the file (in a field they may read)?" at start-up.
+ReaderCheck = Callable[[AsyncConnection, Principal, dict[str, Any]], Awaitable[bool]]
+READER_CHECKS: list[ReaderCheck] = []
 
-    For now the uploader and platform administrators. The records layer widens this to whoever
-    may read a record that references the file (extend here, so every download path asks it).
-    """
-    return principal.is_admin or (file_row["created_by"] is not None and file_row["created_by"] == principal.id)
+
+def register_reader_check(check: ReaderCheck) -> None:
+    if check not in READER_CHECKS:
+        READER_CHECKS.append(check)
+
+
+async def can_read(conn: AsyncConnection, principal: Principal, file_row: dict[str, Any]) -> bool:
+    """Whether `principal` may download this file: its uploader, platform administrators, and
+    whoever may read a record that references it (through the permission gate)."""
+    if principal.is_admin or (file_row["created_by"] is not None and file_row["created_by"] == principal.id):
+        return True
+    for check in READER_CHECKS:
+        if await check(conn, principal, file_row):
+            return True
+    return False
 
 
 async def file_for_download(
@@ -176,9 +189,11 @@ async def file_for_download(
     return row, path
 
 
-async def resolve_references(conn: AsyncConnection, principal: Principal, items: list[dict[str, Any]], path: str) -> list[dict[str, Any]]:
+async def resolve_references(conn: AsyncConnection, principal: Principal, items: list[dict[str, Any]], path: str,
+                             form_id: int | None = None) -> list[dict[str, Any]]:
     """For the records layer: replace client-sent references by the store's own values, refusing
-    keys that do not exist or that this user may not read (the same answer for both)."""
+    keys that do not exist or that this user may not read (the same answer for both). With
+    `form_id`, note that this form's records now refer to the files (for later downloads)."""
     rows = await repo.files_by_keys(conn, [item["key"] for item in items])
     resolved = []
     for index, item in enumerate(items):
@@ -186,6 +201,8 @@ async def resolve_references(conn: AsyncConnection, principal: Principal, items:
         if row is None or not await can_read(conn, principal, row):
             raise Invalid("A file is not available.", [{"path": f"{path}.{index}.key", "message": "No such file."}])
         resolved.append({k: row[k] for k in ("key", "name", "size", "content_type")})
+    if form_id is not None:
+        await repo.note_references(conn, [row["id"] for row in rows.values()], form_id)
     return resolved
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.errors import NotFound
@@ -80,27 +80,40 @@ async def compiled_version(conn: AsyncConnection, app: dict[str, Any], form: dic
     return compiled
 
 
+# Built once (every record request runs them), so SQLAlchemy's compiled cache is hit directly.
+_APP_AND_FORM_ID = (
+    select(apps, forms.c.id.label("form_id"))
+    .outerjoin(forms, (forms.c.app_id == apps.c.id) & (forms.c.key == bindparam("form_key")))
+    .where(apps.c.key == bindparam("app_key"), apps.c.deleted_at.is_(None))
+)
+# A PostgreSQL writer's variant: the same row with a share lock on the form's, in the same trip.
+_APP_AND_FORM_FOR_SHARE = (
+    select(apps, forms.c.id.label("form_id"), forms.c.published_version.label("locked_version"))
+    .join(forms, (forms.c.app_id == apps.c.id) & (forms.c.key == bindparam("form_key")))
+    .where(apps.c.key == bindparam("app_key"), apps.c.deleted_at.is_(None))
+    .with_for_update(read=True, of=forms)
+)
+
+
 async def load_form(conn: AsyncConnection, app_key: str, form_key: str, *, lock: bool = False) -> LoadedForm:
     """The form at its published version; 404 if it was never published.
 
     With `lock`, a writer takes a share lock on the form row (PostgreSQL), so a publish running
     at the same moment finishes first and the writer sees the new version.
     """
-    row = (await conn.execute(
-        select(apps, forms.c.id.label("form_id")).outerjoin(forms, (forms.c.app_id == apps.c.id) & (forms.c.key == form_key))
-        .where(apps.c.key == app_key, apps.c.deleted_at.is_(None))
-    )).mappings().first()
+    keys = {"app_key": app_key, "form_key": form_key}
+    locking = lock and conn.dialect.name == "postgresql"
+    row = (await conn.execute(_APP_AND_FORM_FOR_SHARE if locking else _APP_AND_FORM_ID, keys)).mappings().first()
+    if row is None and locking:  # which one is missing, the app or the form?
+        row = (await conn.execute(_APP_AND_FORM_ID, keys)).mappings().first()
     if row is None:
         raise NotFound("app")
     app = {c.name: row[c.name] for c in apps.c}
     if row["form_id"] is None:
         raise NotFound("form")
     form = await _cached_form_row(conn, row["form_id"], app["updated_at"])
-    if lock and conn.dialect.name == "postgresql":
-        version = (
-            await conn.execute(select(forms.c.published_version).where(forms.c.id == form["id"]).with_for_update(read=True))
-        ).scalar_one()
-        form["published_version"] = version
+    if locking:
+        form["published_version"] = row["locked_version"]
     if form["published_version"] is None:
         raise NotFound("form", "The form has not been published yet.")
     return LoadedForm(app, form, await compiled_version(conn, app, form, form["published_version"]))

@@ -46,10 +46,24 @@ def request_meta(request: Request) -> RequestMeta:
     )
 
 
+# FastAPI runs a plain `def` dependency in a worker thread; these are coroutines so that reading
+# app state costs no thread hop on every request.
+async def _settings_dep(request: Request) -> Settings:
+    return get_settings(request)
+
+
+async def _clock_dep(request: Request) -> Clock:
+    return get_clock(request)
+
+
+async def _meta_dep(request: Request) -> RequestMeta:
+    return request_meta(request)
+
+
 Conn = Annotated[AsyncConnection, Depends(_transaction, scope="function")]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-ClockDep = Annotated[Clock, Depends(get_clock)]
-Meta = Annotated[RequestMeta, Depends(request_meta)]
+SettingsDep = Annotated[Settings, Depends(_settings_dep)]
+ClockDep = Annotated[Clock, Depends(_clock_dep)]
+Meta = Annotated[RequestMeta, Depends(_meta_dep)]
 
 
 async def _principal(request: Request, conn: Conn) -> Principal:
@@ -59,7 +73,9 @@ async def _principal(request: Request, conn: Conn) -> Principal:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("Use 'Authorization: Bearer <API token>'.")
-        return await service.authenticate_token(conn, settings, clock, token.strip())
+        principal = await service.authenticate_token(conn, settings, clock, token.strip())
+        _check_token_narrowing(request, principal)
+        return principal
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         raise Unauthorized()
@@ -70,6 +86,27 @@ async def _principal(request: Request, conn: Conn) -> Principal:
         if not sent or not constant_time_equal(sent, csrf):
             raise AppError("csrf_failed", 403, "The request lacks a valid CSRF token.", title="Forbidden")
     return principal
+
+
+# The two reads that take their query as a POST body; the permission gate still refuses them
+# any action but reading, and any app outside the token's.
+READ_BY_POST = ("/records/query", "/records/export")
+
+
+def _check_token_narrowing(request: Request, principal: Principal) -> None:
+    """A read-only token sends no writes; a token limited to some apps stays inside them: no
+    platform administration, no account or token changes (the gate keeps it to its apps)."""
+    path = request.url.path
+    if principal.app_keys is not None and (path == "/api/admin" or path.startswith("/api/admin/")):
+        raise Forbidden("This API token is limited to some apps; it cannot administer the platform.",
+                        code="token_narrowed", detail_zh="此 API 令牌仅限部分应用，不能管理平台。")
+    if request.method in SAFE_METHODS:
+        return
+    if principal.read_only and not request.url.path.endswith(READ_BY_POST):
+        raise Forbidden("This API token is read-only.", code="token_read_only", detail_zh="此 API 令牌只读。")
+    if principal.app_keys is not None and request.url.path.startswith("/api/auth/"):
+        raise Forbidden("This API token is limited to some apps; it cannot change the account or its tokens.",
+                        code="token_narrowed", detail_zh="此 API 令牌仅限部分应用，不能修改账户或令牌。")
 
 
 def _check_same_origin(request: Request, settings: Settings) -> None:

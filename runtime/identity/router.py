@@ -17,7 +17,16 @@ from runtime.identity.deps import (
     Meta,
     SettingsDep,
 )
-from runtime.identity.schemas import LoginIn, LoginOut, Me, PasswordIn, ProfileIn, TokenCreated, TokenIn, TokenList
+from runtime.identity.schemas import (
+    LoginIn,
+    LoginOut,
+    Me,
+    PasswordIn,
+    ProfileIn,
+    TokenCreated,
+    TokenIn,
+    TokenList,
+)
 from runtime.problems import problem_response
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -92,7 +101,8 @@ async def list_tokens(conn: Conn, user: CurrentUser) -> TokenList:
 
 @router.post("/tokens", response_model=TokenCreated, status_code=201)
 async def create_token(body: TokenIn, conn: Conn, actor: CurrentActor, settings: SettingsDep, clock: ClockDep) -> dict:
-    return await service.create_api_token(conn, settings, clock, actor, body.name, body.expires_in_days)
+    return await service.create_api_token(conn, settings, clock, actor, body.name, body.expires_in_days,
+                                          read_only=body.read_only, apps=body.apps)
 
 
 @router.delete("/tokens/{token_id}", status_code=204)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 Locale = Literal["zh-CN", "en"]
+AppKey = Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class Strict(BaseModel):
@@ -68,6 +69,9 @@ class PasswordIn(Strict):
 class TokenIn(Strict):
     name: str = Field(min_length=1, max_length=128)
     expires_in_days: int = Field(90, ge=1, le=3650)
+    read_only: bool = Field(False, description="the token may only read")
+    apps: list[AppKey] | None = Field(None, min_length=1, max_length=100,
+                                      description="app keys the token is limited to (none: all apps)")
 
 
 class TokenOut(BaseModel):
@@ -78,6 +82,8 @@ class TokenOut(BaseModel):
     expires_at: datetime
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+    read_only: bool = False
+    apps: list[str] | None = None
 
 
 class TokenCreated(TokenOut):

@@ -10,7 +10,14 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.clock import Clock
-from core.errors import AppError, Forbidden, Invalid, NotFound, Unauthorized, field_error
+from core.errors import (
+    AppError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Unauthorized,
+    field_error,
+)
 from core.settings import Settings
 from runtime.audit import service as audit
 from runtime.context import Actor, Principal, RequestMeta
@@ -41,14 +48,20 @@ def check_password_strength(password: str, path: str = "password") -> None:
 
 
 async def principal_of(conn: AsyncConnection, user: dict[str, Any], **auth: Any) -> Principal:
-    member = (await repo.memberships(conn, [user["id"]]))[user["id"]]
+    read_along = repo.member_roles_and_departments(user)  # a session or token row brings them
+    if read_along is not None:
+        role_keys, department_ids = read_along
+    else:
+        member = (await repo.memberships(conn, [user["id"]]))[user["id"]]
+        role_keys = frozenset(r["key"] for r in member["roles"])
+        department_ids = tuple(d["id"] for d in member["departments"])
     return Principal(
         id=user["id"],
         username=user["username"],
         display_name=user["display_name"],
         locale=user["locale"],
-        roles=frozenset(r["key"] for r in member["roles"]),
-        department_ids=tuple(d["id"] for d in member["departments"]),
+        roles=role_keys,
+        department_ids=department_ids,
         is_external=user["is_external"],
         **auth,
     )
@@ -138,7 +151,9 @@ async def authenticate_token(conn: AsyncConnection, settings: Settings, clock: C
         raise Unauthorized("The API token is not valid, expired or revoked.")
     if row["last_used_at"] is None or now - row["last_used_at"] > SESSION_TOUCH_INTERVAL:
         await repo.touch_api_token(conn, row["token_id"], now)
-    return await principal_of(conn, row, auth="token", token_id=row["token_id"])
+    app_keys = frozenset(row["app_keys"]) if row["app_keys"] is not None else None
+    return await principal_of(conn, row, auth="token", token_id=row["token_id"], read_only=bool(row["read_only"]),
+                              app_keys=app_keys)
 
 
 async def change_password(conn: AsyncConnection, clock: Clock, actor: Actor, current: str, new: str) -> None:
@@ -189,11 +204,20 @@ async def update_profile(conn: AsyncConnection, clock: Clock, actor: Actor, chan
 
 
 async def create_api_token(
-    conn: AsyncConnection, settings: Settings, clock: Clock, actor: Actor, name: str, expires_in_days: int
+    conn: AsyncConnection, settings: Settings, clock: Clock, actor: Actor, name: str, expires_in_days: int,
+    read_only: bool = False, apps: list[str] | None = None,
 ) -> dict[str, Any]:
+    """A new token acting as the signed-in user, optionally narrowed to reading and/or to some apps."""
     principal = _require(actor)
     if principal.auth == "token":
         raise Forbidden("An API token cannot create further tokens; sign in to create one.")
+    if apps is not None:
+        live = await repo.live_app_keys(conn, sorted(set(apps)))
+        missing = [field_error(f"apps.{i}", f"There is no app '{key}'.", message_zh=f"应用“{key}”不存在。")
+                   for i, key in enumerate(apps) if key not in live]
+        if missing:
+            raise Invalid("The token names apps that do not exist.", missing, detail_zh="令牌指定的应用不存在。")
+        apps = list(dict.fromkeys(apps))
     token, prefix = sec.new_api_token()
     now = clock.now()
     values = {
@@ -203,10 +227,14 @@ async def create_api_token(
         "token_hash": sec.token_digest(settings.secret, token),
         "created_at": now,
         "expires_at": now + timedelta(days=expires_in_days),
+        "read_only": read_only,
+        "app_keys": apps,
     }
     token_id = await repo.insert_token(conn, **values)
-    audit.record(conn, actor, "token.create", target_type="api_token", target_id=token_id, after={"name": name, "prefix": prefix})
-    return {"id": token_id, "name": name, "prefix": prefix, "created_at": now, "expires_at": values["expires_at"], "token": token}
+    audit.record(conn, actor, "token.create", target_type="api_token", target_id=token_id,
+                 after={"name": name, "prefix": prefix, "read_only": read_only, "apps": apps})
+    return {"id": token_id, "name": name, "prefix": prefix, "created_at": now, "expires_at": values["expires_at"],
+            "read_only": read_only, "apps": apps, "token": token}
 
 
 async def revoke_api_token(conn: AsyncConnection, clock: Clock, actor: Actor, token_id: int) -> None:

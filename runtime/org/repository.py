@@ -158,3 +158,43 @@ async def update_role(conn: AsyncConnection, role_id: int, **values: Any) -> Non
 
 async def delete_role(conn: AsyncConnection, role_id: int) -> None:
     await conn.execute(delete(roles).where(roles.c.id == role_id))
+
+
+# The directory every internal user may browse (pickers): names only, no contact or account data.
+
+
+async def directory_users(conn: AsyncConnection, search: str | None, limit: int) -> list[dict[str, Any]]:
+    query = select(users.c.id, users.c.username, users.c.display_name).where(users.c.is_active.is_(True))
+    if search:
+        needle = search.lower()
+        query = query.where(
+            or_(
+                users.c.username.contains(needle, autoescape=True),
+                func.lower(users.c.display_name).contains(needle, autoescape=True),
+            )
+        )
+    rows = await conn.execute(query.order_by(users.c.display_name, users.c.id).limit(limit))
+    return [dict(r) for r in rows.mappings()]
+
+
+async def departments_of(conn: AsyncConnection, user_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each user's departments, the primary one first."""
+    out: dict[int, list[dict[str, Any]]] = {uid: [] for uid in user_ids}
+    if not user_ids:
+        return out
+    query = (
+        select(user_departments.c.user_id, departments.c.id, departments.c.name)
+        .join(departments, departments.c.id == user_departments.c.department_id)
+        .where(user_departments.c.user_id.in_(user_ids))
+        .order_by(user_departments.c.user_id, user_departments.c.is_primary.desc(), departments.c.id)
+    )
+    for row in (await conn.execute(query)).mappings():
+        out[row["user_id"]].append({"id": row["id"], "name": row["name"]})
+    return out
+
+
+async def directory_departments(conn: AsyncConnection) -> list[dict[str, Any]]:
+    query = select(departments.c.id, departments.c.name, departments.c.parent_id, departments.c.sort).order_by(
+        departments.c.sort, departments.c.id
+    )
+    return [dict(r) for r in (await conn.execute(query)).mappings()]

@@ -107,3 +107,27 @@ class RoleCreate(Strict):
 class RoleUpdate(Strict):
     name: str | None = Field(None, min_length=1, max_length=128)
     description: str | None = Field(None, max_length=2000)
+
+
+class DirectoryUser(BaseModel):
+    """A user as member pickers show them: nothing about the account beyond the name."""
+
+    id: int
+    username: str
+    display_name: str
+    departments: list[DepartmentRef]
+
+
+class DirectoryUserList(BaseModel):
+    items: list[DirectoryUser]
+
+
+class DirectoryDepartment(BaseModel):
+    id: int
+    name: str
+    parent_id: int | None
+    sort: int
+
+
+class DirectoryDepartmentList(BaseModel):
+    items: list[DirectoryDepartment]

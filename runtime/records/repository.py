@@ -2,30 +2,65 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any, Iterable
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import delete, func, insert, select, update
+from pydantic_core import PydanticSerializationError, to_json
+from sqlalchemy import Insert, Table, Text, bindparam, cast, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from engines.form.compiled import CompiledForm
 from runtime.tables import record_history
 
+# One INSERT … RETURNING per compiled form, built once: creating a record is the hottest write.
+_INSERT_RETURNING: WeakKeyDictionary[Table, Insert] = WeakKeyDictionary()
+# History rows carry every written value as JSON; it is serialized here, by pydantic-core (a third
+# of json.dumps's cost on a bulk call's ten thousand rows), and bound as text.
+_INSERT_HISTORY = {
+    "sqlite": insert(record_history).values(changes=bindparam("changes", type_=Text())),
+    "postgresql": insert(record_history).values(changes=cast(bindparam("changes", type_=Text()), JSONB)),
+}
+
+
+def _json_text(value: Any) -> str:
+    try:
+        return to_json(value).decode()
+    except PydanticSerializationError:  # e.g. a lone surrogate, which json.dumps escapes
+        return json.dumps(value)
+
+
+def _insert_returning(form: CompiledForm) -> Insert:
+    statement = _INSERT_RETURNING.get(form.table)
+    if statement is None:
+        statement = insert(form.table).prefix_with(form.tag).returning(*form.table.c)
+        _INSERT_RETURNING[form.table] = statement
+    return statement
+
 
 async def insert_records(conn: AsyncConnection, form: CompiledForm, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Inserts and returns the stored rows (ids included), in the order given."""
-    statement = insert(form.table).prefix_with(form.tag)
+    """Inserts rows in the order given. One row comes back as stored; several come back as their
+    ids only (`{"id": …}` each, in order): nobody reads a bulk insert's rows back, and reading
+    thousands of them costs more than writing them."""
     if len(rows) == 1:
-        result = await conn.execute(statement.values(rows[0]).returning(*form.table.c))
+        result = await conn.execute(_insert_returning(form), rows[0])
         return [dict(result.mappings().one())]
+    # One statement serves every row, compiled for the first row's columns: a field only later
+    # rows give would be dropped silently, so every row names every column any row has.
+    keys = set().union(*rows)
+    if any(len(row) != len(keys) for row in rows):
+        rows = [{key: row.get(key) for key in keys} for row in rows]
+    statement = insert(form.table).prefix_with(form.tag)
     if conn.dialect.name == "sqlite":
         # SQLAlchemy can only keep parameter order on SQLite by sending one statement per row;
         # batched multi-row INSERTs under the writer lock assign ascending ids in input order.
-        result = await conn.execute(statement.returning(*form.table.c), rows)
-        return sorted((dict(r) for r in result.mappings()), key=lambda r: r["id"])
-    result = await conn.execute(statement.returning(*form.table.c, sort_by_parameter_order=True), rows)
-    return [dict(r) for r in result.mappings()]
+        result = await conn.execute(statement.returning(form.table.c.id), rows)
+        return [{"id": record_id} for record_id in sorted(result.scalars())]
+    result = await conn.execute(statement.returning(form.table.c.id, sort_by_parameter_order=True), rows)
+    return [{"id": record_id} for record_id in result.scalars()]
 
 
 async def set_refs(conn: AsyncConnection, form: CompiledForm, key: str, record_id: int, ids: list[int], replace: bool) -> None:
@@ -135,7 +170,8 @@ async def purge(conn: AsyncConnection, form: CompiledForm, ids: list[int]) -> li
 
 async def add_history(conn: AsyncConnection, entries: list[dict[str, Any]]) -> None:
     if entries:
-        await conn.execute(insert(record_history), entries)
+        rows = [{**entry, "changes": _json_text(entry["changes"])} for entry in entries]
+        await conn.execute(_INSERT_HISTORY[conn.dialect.name], rows)
 
 
 async def history(conn: AsyncConnection, form_id: int, record_id: int, limit: int = 200) -> list[dict[str, Any]]:
@@ -155,12 +191,18 @@ async def existing_values(conn: AsyncConnection, form: CompiledForm, key: str, v
     return {r[0] for r in await conn.execute(query)}
 
 
-async def titles(conn: AsyncConnection, target: CompiledForm, ids: set[int]) -> dict[int, dict[str, Any]]:
+async def titles(conn: AsyncConnection, target: CompiledForm, ids: set[int], where: Any = None,
+                 readable: frozenset[str] | None = None) -> dict[int, dict[str, Any]]:
     if not ids:
         return {}
     title_key = target.definition.settings.title_field or next(
         (s.key for s in target.specs.values() if s.type.type == "text"), None
     )
+    if title_key and readable is not None and title_key not in readable:
+        title_key = None
     columns = [target.table.c.id] + ([target.table.c[title_key]] if title_key else [])
-    rows = await conn.execute(select(*columns).prefix_with(target.tag).where(target.table.c.id.in_(sorted(ids)), target.table.c.deleted_at.is_(None)))
+    query = select(*columns).prefix_with(target.tag).where(target.table.c.id.in_(sorted(ids)), target.table.c.deleted_at.is_(None))
+    if where is not None:
+        query = query.where(where)
+    rows = await conn.execute(query)
     return {r[0]: {"id": r[0], "title": (str(r[1]) if title_key and r[1] is not None else f"#{r[0]}")} for r in rows}

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from core.errors import Invalid, NotFound
 from runtime.identity.deps import ClockDep, Conn, CurrentActor
 from runtime.records import service
-from runtime.records.schemas import BulkCreate, BulkUpdate, IdList, ListQuery
+from runtime.records.schemas import BulkCreate, BulkUpdate, IdList, ListQuery, RecordId
 
 router = APIRouter(prefix="/api/apps/{app_key}/forms/{form_key}/records", tags=["records"])
 
@@ -94,14 +94,14 @@ async def purge(app_key: str, form_key: str, body: IdList, conn: Conn, actor: Cu
 
 
 @router.get("/{record_id}")
-async def get_record(app_key: str, form_key: str, record_id: int, conn: Conn, actor: CurrentActor, clock: ClockDep,
+async def get_record(app_key: str, form_key: str, record_id: RecordId, conn: Conn, actor: CurrentActor, clock: ClockDep,
                      expand: str | None = Query(None, max_length=1000)) -> dict:
     t = await service.open_form(conn, clock, actor, app_key, form_key, "view")
     return await service.get(t, record_id, expand=set(_csv(expand) or []))
 
 
 @router.patch("/{record_id}")
-async def update_record(app_key: str, form_key: str, record_id: int, conn: Conn, actor: CurrentActor, clock: ClockDep,
+async def update_record(app_key: str, form_key: str, record_id: RecordId, conn: Conn, actor: CurrentActor, clock: ClockDep,
                         body: dict[str, Any] = Body(...)) -> dict:
     version = body.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
@@ -112,7 +112,7 @@ async def update_record(app_key: str, form_key: str, record_id: int, conn: Conn,
 
 
 @router.delete("/{record_id}", status_code=204)
-async def delete_record(app_key: str, form_key: str, record_id: int, conn: Conn, actor: CurrentActor, clock: ClockDep) -> Response:
+async def delete_record(app_key: str, form_key: str, record_id: RecordId, conn: Conn, actor: CurrentActor, clock: ClockDep) -> Response:
     t = await service.open_form(conn, clock, actor, app_key, form_key, "delete", write=True)
     if not await service.delete(t, [record_id]):
         raise NotFound("record")
@@ -120,6 +120,6 @@ async def delete_record(app_key: str, form_key: str, record_id: int, conn: Conn,
 
 
 @router.get("/{record_id}/history")
-async def record_history(app_key: str, form_key: str, record_id: int, conn: Conn, actor: CurrentActor, clock: ClockDep) -> dict:
+async def record_history(app_key: str, form_key: str, record_id: RecordId, conn: Conn, actor: CurrentActor, clock: ClockDep) -> dict:
     t = await service.open_form(conn, clock, actor, app_key, form_key, "view_history")
     return {"items": await service.history(t, record_id)}

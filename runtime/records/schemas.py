@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -40,3 +41,7 @@ class BulkUpdate(Strict):
 
 class IdList(Strict):
     ids: list[int] = Field(min_length=1, max_length=10000)
+
+
+# A record id in a URL: beyond BIGINT is a 422, never a driver error.
+RecordId = Annotated[int, Path(ge=1, le=2**63 - 1)]

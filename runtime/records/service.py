@@ -5,26 +5,44 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from pydantic_core import to_jsonable_python
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core import collector
 from core.clock import Clock
 from core.errors import AppError, Conflict, Forbidden, Invalid, NotFound
 from engines.form.compiled import CompiledForm
-from engines.form.query import ExprEnv, QueryError, after_cursor, compile_filter, compile_sort, make_cursor, order_by, search_clause
-from engines.form.types import FieldValueError, StorageKind
+from engines.form.query import (
+    ExprEnv,
+    QueryError,
+    after_cursor,
+    compile_filter,
+    compile_sort,
+    make_cursor,
+    order_by,
+    search_clause,
+)
+from engines.form.types import FieldType, FieldValueError, StorageKind
 from engines.form.types.files import AttachmentField
 from engines.form.validate import RecordInput, validate_input
 from runtime.audit import service as audit
 from runtime.context import Actor
 from runtime.files import service as files
-from runtime.forms.loader import LoadedForm, app_forms, compiled_version, form_ids, form_row, load_form
+from runtime.forms.loader import (
+    LoadedForm,
+    app_forms,
+    compiled_version,
+    form_ids,
+    form_row,
+    load_form,
+)
 from runtime.permissions import Scope, authorize
 from runtime.records import repository as repo
 from runtime.records.compute import Deriver, context_for
+from runtime.records.output import LinkedView, serialize
 from runtime.records.propagate import link_values, propagate
-from runtime.records.output import serialize
 
 MAX_BULK = 10_000
 
@@ -38,6 +56,7 @@ class Target:
     actor: Actor
     loaded: LoadedForm
     scope: Scope
+    action: str = "view"
 
     @property
     def form(self) -> CompiledForm:
@@ -73,8 +92,20 @@ class Target:
 async def open_form(conn: AsyncConnection, clock: Clock, actor: Actor, app_key: str, form_key: str, action: str,
                     write: bool = False) -> Target:
     loaded = await load_form(conn, app_key, form_key, lock=write)
-    scope = await authorize(conn, actor.principal, action, loaded.app, form_key)
-    return Target(conn, clock, actor, loaded, scope)
+    return await authorized(conn, clock, actor, loaded, action)
+
+
+async def authorized(conn: AsyncConnection, clock: Clock, actor: Actor, loaded: LoadedForm, action: str) -> Target:
+    """Ask the gate for `action` on a loaded form; the Target carries the answer."""
+    if actor.principal is None:
+        raise Forbidden("Sign in first.")
+
+    async def linked() -> dict[str, CompiledForm]:
+        return await app_forms(conn, loaded.app)
+
+    scope = await authorize(conn, actor.principal, action, loaded.app, loaded.compiled.key, form=loaded.compiled,
+                            form_id=loaded.form_id, now=clock.now(), linked=linked)
+    return Target(conn, clock, actor, loaded, scope, action)
 
 
 def _raise_input(result: RecordInput, prefix: str = "") -> None:
@@ -114,7 +145,7 @@ async def _resolve_files(t: Target, result: RecordInput, prefix: str = "") -> No
         spec = t.form.specs[key]
         if not isinstance(spec.type, AttachmentField) or not value:
             continue
-        resolved = await files.resolve_references(t.conn, t.actor.principal, value, prefix + key)
+        resolved = await files.resolve_references(t.conn, t.actor.principal, value, prefix + key, t.loaded.form_id)
         try:
             result.values[key] = spec.type.parse(spec, resolved)
         except FieldValueError as exc:
@@ -123,11 +154,26 @@ async def _resolve_files(t: Target, result: RecordInput, prefix: str = "") -> No
 
 
 def _db_values(form: CompiledForm, values: dict[str, Any]) -> dict[str, Any]:
-    return {k: form.specs[k].type.to_db(form.specs[k], v) for k, v in values.items()}
+    converted = _converted_keys(form)
+    if not converted:  # no field of this form stores anything but its value: skip a call per value
+        return dict(values)
+    return {k: form.specs[k].type.to_db(form.specs[k], v) if k in converted else v for k, v in values.items()}
+
+
+_CONVERTED: WeakKeyDictionary[CompiledForm, frozenset[str]] = WeakKeyDictionary()
+
+
+def _converted_keys(form: CompiledForm) -> frozenset[str]:
+    """The fields whose type stores something other than the parsed value (`to_db`)."""
+    keys = _CONVERTED.get(form)
+    if keys is None:
+        keys = _CONVERTED[form] = frozenset(k for k, s in form.specs.items() if type(s.type).to_db is not FieldType.to_db)
+    return keys
 
 
 def _history_value(value: Any) -> Any:
-    return to_jsonable_python(value)
+    # Most values are already JSON (text, numbers as int, flags); pydantic converts the rest.
+    return value if type(value) in (str, int, bool) else to_jsonable_python(value)
 
 
 async def create(t: Target, data: dict[str, Any], draft: bool = False) -> dict[str, Any]:
@@ -149,19 +195,25 @@ async def _insert_many(t: Target, items: list[dict[str, Any]], draft: bool = Fal
         if not isinstance(data, dict):
             errors.append({"path": f"{index}", "message": "A record is an object."})
             continue
+        filled: frozenset[str] = frozenset()
         if deriver is not None:
+            given = data
             data = await deriver.defaults(data)
-        result = validate_input(t.form, data, partial=False, writable=t.scope.writable, check_required=not draft)
-        prefix = f"{index}." if prefix_rows else ""
-        errors += [{**e, "path": prefix + e["path"]} for e in result.errors]
-        refused += [{**e, "path": prefix + e["path"]} for e in result.refused]
+            filled = frozenset(data.keys() - given.keys())
+        result = validate_input(t.form, data, partial=False, writable=t.scope.writable, check_required=not draft,
+                                server_filled=filled)
+        if result.errors or result.refused:
+            prefix = f"{index}." if prefix_rows else ""
+            errors += [{**e, "path": prefix + e["path"]} for e in result.errors]
+            refused += [{**e, "path": prefix + e["path"]} for e in result.refused]
         parsed.append(result)
     if refused:
         raise Forbidden(f"You may not write: {', '.join(sorted({e['path'] for e in refused})[:10])}.", refused)
     if errors:
         raise Invalid("Some values are not valid.", errors[:1000])
-    for index, result in enumerate(parsed):
-        await _resolve_files(t, result, f"{index}." if prefix_rows else "")
+    if any(isinstance(spec.type, AttachmentField) for spec in t.form.specs.values()):
+        for index, result in enumerate(parsed):
+            await _resolve_files(t, result, f"{index}." if prefix_rows else "")
     if deriver is not None:
         rule_errors: list[dict] = []
         for index, result in enumerate(parsed):
@@ -207,28 +259,34 @@ def _db_values_child(form: CompiledForm, key: str, row: dict[str, Any]) -> dict[
     return {k: specs[k].type.to_db(specs[k], v) for k, v in row.items()}
 
 
-async def _row(t: Target, record_id: int, deleted: bool = False) -> dict[str, Any]:
+async def _row(t: Target, record_id: int, deleted: bool = False, action: str = "view") -> dict[str, Any]:
     table = t.form.table
     where = [table.c.id == record_id, table.c.deleted_at.is_not(None) if deleted else table.c.deleted_at.is_(None)]
-    if t.scope.row_filter is not None:
-        where.append(t.scope.row_filter)
+    rows_filter = t.scope.rows(action)
+    if rows_filter is not None:
+        where.append(rows_filter)
     rows = await repo.fetch_rows(t.conn, t.form, where)
     if not rows:
         raise NotFound("record")
     return rows[0]
 
 
-async def linked_forms(t: Target) -> dict[str, CompiledForm]:
-    out = {}
+async def linked_forms(t: Target) -> dict[str, LinkedView]:
+    """The forms this form's link fields point at, each through the reader's own scope there;
+    a form the reader may not view is left out (its links then show bare ids)."""
+    out: dict[str, LinkedView] = {}
     for spec in t.form.specs.values():
         target_key = getattr(spec.options, "form", None)
         if spec.storage in (StorageKind.REF, StorageKind.REFS) and target_key and target_key not in out:
             try:
                 row = await form_row(t.conn, t.loaded.app["id"], target_key)
-            except NotFound:
+                if not row["published_version"]:
+                    continue
+                compiled = await compiled_version(t.conn, t.loaded.app, row, row["published_version"])
+                there = await authorized(t.conn, t.clock, t.actor, LoadedForm(t.loaded.app, row, compiled), "view")
+            except (NotFound, Forbidden):
                 continue
-            if row["published_version"]:
-                out[target_key] = await compiled_version(t.conn, t.loaded.app, row, row["published_version"])
+            out[target_key] = LinkedView(compiled, there.scope.rows("view"), there.scope.readable)
     return out
 
 
@@ -243,6 +301,7 @@ async def update(t: Target, record_id: int, data: dict[str, Any], version: int |
     if not t.scope.allows("edit"):
         raise Forbidden("You may not edit records of this form.")
     before = await get(t, record_id)
+    await _may(t, record_id, "edit")
     result = validate_input(t.form, data, partial=True, writable=t.scope.writable)
     _raise_input(result, prefix)
     await _resolve_files(t, result, prefix)
@@ -288,6 +347,17 @@ async def update(t: Target, record_id: int, data: dict[str, Any], version: int |
     return after
 
 
+async def _may(t: Target, record_id: int, action: str) -> None:
+    """A record the user can see but `action` does not reach: 403 (one they cannot see is 404)."""
+    if t.scope.rows(action) is None:
+        return
+    try:
+        await _row(t, record_id, action=action)
+    except NotFound:
+        raise Forbidden(f"You may not {action.replace('_', ' ')} this record.",
+                        detail_zh="您无权对这条记录执行此操作。") from None
+
+
 async def _stored(t: Target, record_id: int) -> tuple[dict[str, Any], dict[str, list[int]], dict[str, list[dict]]]:
     """A record's stored values as Python values (for recomputing), its junction ids and rows."""
     form = t.form
@@ -305,7 +375,7 @@ def _inputs_of(form: CompiledForm, record: dict[str, Any]) -> dict[str, Any]:
 async def delete(t: Target, ids: list[int]) -> list[int]:
     if not t.scope.allows("delete"):
         raise Forbidden("You may not delete records of this form.")
-    visible = await _visible_ids(t, ids)
+    visible = await _visible_ids(t, ids, action="delete")
     deleted = await repo.set_deleted(t.conn, t.form, visible, t.clock.now(), t.actor.id)
     await _log_ops(t, deleted, "delete")
     await t.propagate(set(deleted), {"*"})
@@ -315,7 +385,7 @@ async def delete(t: Target, ids: list[int]) -> list[int]:
 async def restore(t: Target, ids: list[int]) -> list[int]:
     if not t.scope.allows("delete"):
         raise Forbidden("You may not restore records of this form.")
-    visible = await _visible_ids(t, ids, deleted=True)
+    visible = await _visible_ids(t, ids, deleted=True, action="delete")
     restored = await repo.set_deleted(t.conn, t.form, visible, None, t.actor.id)
     await _log_ops(t, restored, "restore")
     await t.propagate(set(restored), {"*"})
@@ -323,20 +393,21 @@ async def restore(t: Target, ids: list[int]) -> list[int]:
 
 
 async def purge(t: Target, ids: list[int]) -> list[int]:
-    if not t.scope.allows("delete"):
-        raise Forbidden("You may not purge records of this form.")
-    visible = await _visible_ids(t, ids, deleted=True)
+    if not t.scope.allows("manage"):
+        raise Forbidden("You may not purge records of this form.", detail_zh="您无权彻底删除此表单的数据。")
+    visible = await _visible_ids(t, ids, deleted=True, action="manage")
     purged = await repo.purge(t.conn, t.form, visible)
     for record_id in purged:
         audit.record(t.conn, t.actor, "record.purge", target_type=t.audit_target, target_id=record_id)
     return purged
 
 
-async def _visible_ids(t: Target, ids: list[int], deleted: bool = False) -> list[int]:
+async def _visible_ids(t: Target, ids: list[int], deleted: bool = False, action: str = "view") -> list[int]:
     table = t.form.table
     where = [table.c.id.in_(ids[:MAX_BULK]), table.c.deleted_at.is_not(None) if deleted else table.c.deleted_at.is_(None)]
-    if t.scope.row_filter is not None:
-        where.append(t.scope.row_filter)
+    rows_filter = t.scope.rows(action)
+    if rows_filter is not None:
+        where.append(rows_filter)
     return [r["id"] for r in await repo.fetch_rows(t.conn, t.form, where)]
 
 
@@ -352,6 +423,7 @@ async def history(t: Target, record_id: int) -> list[dict[str, Any]]:
     if not t.scope.allows("view_history"):
         raise Forbidden("You may not read the history of these records.")
     await _row(t, record_id)
+    await _may(t, record_id, "view_history")
     entries = await repo.history(t.conn, t.loaded.form_id, record_id)
     readable = t.scope.readable
     if readable is not None:
@@ -382,9 +454,10 @@ async def list_records(t: Target, query: dict[str, Any]) -> dict[str, Any]:
         raise Invalid("The query is not valid.", [error]) from None
     if not query.get("include_drafts", True):
         where.append(table.c.draft.is_(False))
-    if t.scope.row_filter is not None:
-        where.append(t.scope.row_filter)
-        page_where = [*page_where, t.scope.row_filter]
+    rows_filter = t.scope.rows(t.action if t.action in ("view", "export") else "view")
+    if rows_filter is not None:
+        where.append(rows_filter)
+        page_where = [*page_where, rows_filter]
     limit = query.get("limit", 50)
     offset = (query.get("page", 1) - 1) * limit if not query.get("cursor") else 0
     rows = await repo.fetch_rows(t.conn, form, page_where, order_by(keys), limit + 1, offset)
@@ -410,7 +483,8 @@ async def list_records(t: Target, query: dict[str, Any]) -> dict[str, Any]:
 async def bulk_create(t: Target, items: list[dict[str, Any]]) -> list[int]:
     if len(items) > MAX_BULK:
         raise Invalid(f"At most {MAX_BULK} records per request.", [{"path": "items", "message": "Too many."}])
-    return [row["id"] for row in await _insert_many(t, items, prefix_rows=True)]
+    with collector.paused():  # thousands of rows in flight: see core/collector.py
+        return [row["id"] for row in await _insert_many(t, items, prefix_rows=True)]
 
 
 async def bulk_update(t: Target, items: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from runtime.tables.identity import (
     users,
 )
 from runtime.tables.audit import audit_log
-from runtime.tables.files import files
+from runtime.tables.files import file_refs, files
 from runtime.tables.jobs import import_uploads, jobs
 from runtime.tables.public import public_links, public_submissions
 from runtime.tables.apps import (
@@ -26,7 +26,9 @@ from runtime.tables.apps import (
     form_versions,
     forms,
     permission_groups,
+    record_comments,
     record_history,
+    record_shares,
 )
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "login_attempts",
     "audit_log",
     "files",
+    "file_refs",
     "jobs",
     "import_uploads",
     "public_links",
@@ -53,4 +56,6 @@ __all__ = [
     "app_roles",
     "app_role_members",
     "permission_groups",
+    "record_shares",
+    "record_comments",
 ]

@@ -83,6 +83,8 @@ app_roles = Table(
     Column("name", String(128), nullable=False),
     Column("description", Text, nullable=False, default=""),
     Column("is_admin", Boolean, nullable=False, default=False),
+    # Open to external accounts: an external user's membership counts only in such roles.
+    Column("external", Boolean, nullable=False, default=False),
     UniqueConstraint("app_id", "key", name="uq_app_roles_app_id_key"),
 )
 
@@ -106,5 +108,39 @@ permission_groups = Table(
     Column("actions", JsonType, nullable=False, default=list),
     Column("data_scope", JsonType, nullable=False, default=dict),
     Column("field_rules", JsonType, nullable=False, default=dict),
+    # Rows the write actions (edit, delete, reassign) reach; NULL: the same as data_scope.
+    Column("edit_scope", JsonType),
+    Column("updated_at", UTCDateTime),
     UniqueConstraint("app_id", "form_key", "app_role_id", name="uq_permission_groups_form_role"),
+)
+
+record_shares = Table(
+    "record_shares",
+    metadata,
+    Column("id", IdType, primary_key=True, autoincrement=True),
+    Column("form_id", IdType, ForeignKey("forms.id", ondelete="CASCADE"), nullable=False),
+    Column("record_id", BigInteger, nullable=False),
+    Column("user_id", IdType, ForeignKey("users.id", ondelete="CASCADE")),
+    Column("department_id", IdType, ForeignKey("departments.id", ondelete="CASCADE")),
+    Column("level", String(8), nullable=False),  # "read" | "edit"
+    Column("created_by", IdType, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_record_shares_form_user", "form_id", "user_id", "record_id"),
+    Index("ix_record_shares_form_department", "form_id", "department_id", "record_id"),
+    Index("ix_record_shares_form_record", "form_id", "record_id"),
+)
+
+record_comments = Table(
+    "record_comments",
+    metadata,
+    Column("id", IdType, primary_key=True, autoincrement=True),
+    Column("form_id", IdType, ForeignKey("forms.id", ondelete="CASCADE"), nullable=False),
+    Column("record_id", BigInteger, nullable=False),
+    Column("author_id", IdType, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("body", Text, nullable=False),
+    Column("mentions", JsonType, nullable=False, default=list),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("edited_at", UTCDateTime),
+    Column("deleted_at", UTCDateTime),
+    Index("ix_record_comments_form_record", "form_id", "record_id", "id"),
 )

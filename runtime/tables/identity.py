@@ -2,7 +2,7 @@
 
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
 
-from core.types import IdType, UTCDateTime
+from core.types import IdType, JsonType, UTCDateTime
 from runtime.tables.base import metadata
 
 users = Table(
@@ -87,6 +87,9 @@ api_tokens = Table(
     Column("expires_at", UTCDateTime, nullable=False),
     Column("last_used_at", UTCDateTime),
     Column("revoked_at", UTCDateTime),
+    # Narrowing: a read-only token may only read; `app_keys` (NULL: all) limits it to those apps.
+    Column("read_only", Boolean, nullable=False, default=False),
+    Column("app_keys", JsonType),
 )
 
 login_attempts = Table(

@@ -23,6 +23,7 @@ from typing import Any, BinaryIO
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core import collector
 from core.clock import Clock
 from core.db import Database
 from core.errors import AppError, Conflict, Forbidden, Invalid, NotFound
@@ -367,6 +368,10 @@ class _Run:
             rows_path(self.settings, self.upload["file_key"]).unlink(missing_ok=True)
 
     async def _batch(self, t: Target, chunk: list[tuple[int, list[Any]]]) -> None:
+        with collector.paused():  # a thousand rows in flight: see core/collector.py
+            await self._batch_rows(t, chunk)
+
+    async def _batch_rows(self, t: Target, chunk: list[tuple[int, list[Any]]]) -> None:
         form, opts = t.form, self.options
         rows = await asyncio.to_thread(self._prepare, form, chunk)
         if opts.mode != "insert":

@@ -118,3 +118,53 @@ async def test_roles_builtin_and_custom(client):
     renamed = await client.patch(f"/api/admin/roles/{created.json()['id']}", json={"name": "Finance"})
     assert renamed.json()["name"] == "Finance"
     assert (await client.delete(f"/api/admin/roles/{created.json()['id']}")).status_code == 204
+
+
+# -- The directory every internal user may browse (member and department pickers) ------------------
+
+
+async def test_members_browse_users_and_departments_without_account_data(client, make_user, login):
+    sales = await _dept(client, "Sales", sort=2)
+    east = await _dept(client, "East", parent_id=sales["id"], sort=1)
+    await make_user("wang", display_name="Wang Fang", email="wang@example.com", department_ids=[east["id"], sales["id"]])
+    gone = await make_user("gone")
+    await client.delete(f"/api/admin/users/{gone['id']}")
+    await make_user("mia", "mia-Pa55word")
+    mia = await login("mia", "mia-Pa55word")
+
+    users = (await mia.get("/api/directory/users")).json()["items"]
+    assert {u["username"] for u in users} == {"admin", "wang", "mia"}
+    wang = next(u for u in users if u["username"] == "wang")
+    assert wang == {"id": wang["id"], "username": "wang", "display_name": "Wang Fang",
+                    "departments": [{"id": east["id"], "name": "East"}, {"id": sales["id"], "name": "Sales"}]}
+    assert all(set(u) == {"id", "username", "display_name", "departments"} for u in users)
+    raw = (await mia.get("/api/directory/users")).text
+    assert "password" not in raw and "wang@example.com" not in raw
+
+    departments = (await mia.get("/api/directory/departments")).json()["items"]
+    assert departments == [{"id": east["id"], "name": "East", "parent_id": sales["id"], "sort": 1},
+                           {"id": sales["id"], "name": "Sales", "parent_id": None, "sort": 2}]
+
+
+async def test_directory_search_is_case_insensitive_and_limited(client, make_user, login):
+    await make_user("zhang.wei", display_name="Zhang Wei")
+    await make_user("li.na", display_name="Li Na (WEIBO team)")
+    await make_user("wu", display_name="Wu")
+    found = (await client.get("/api/directory/users", params={"search": "wei"})).json()["items"]
+    assert {u["username"] for u in found} == {"zhang.wei", "li.na"}
+    by_name = (await client.get("/api/directory/users", params={"search": "ZHANG"})).json()["items"]
+    assert [u["username"] for u in by_name] == ["zhang.wei"]
+    assert (await client.get("/api/directory/users", params={"search": "%"})).json()["items"] == []
+    assert len((await client.get("/api/directory/users", params={"limit": 2})).json()["items"]) == 2
+    assert (await client.get("/api/directory/users", params={"limit": 101})).status_code == 422
+
+
+async def test_external_accounts_cannot_browse_the_directory(client, make_user, login, anon):
+    await make_user("partner", "partner-Pa55word", is_external=True)
+    partner = await login("partner", "partner-Pa55word")
+    for path in ("/api/directory/users", "/api/directory/departments"):
+        refused = await partner.get(path)
+        assert refused.status_code == 403, path
+        assert refused.json()["code"] == "external_user" and refused.json()["detail_zh"]
+        assert "partner" not in refused.text
+        assert (await anon.get(path)).status_code == 401

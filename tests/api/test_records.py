@@ -181,6 +181,14 @@ async def test_bulk_ids_follow_the_input_order_across_batches(deals):
     assert history[0]["changes"]["title"] == [None, "T01234"]
 
 
+async def test_bulk_keeps_fields_only_later_items_give(deals):
+    items = [{"title": "first"}, {"title": "second", "amount": "5", "stage": "won"}, {"title": "third", "signed_on": "2024-05-31"}]
+    created = (await deals.post(URL + "/bulk", json={"items": items})).json()
+    got = [(await deals.get(f"{URL}/{record_id}")).json() for record_id in created["ids"]]
+    assert [(r["title"], r["amount"], r["stage"], r["signed_on"]) for r in got] == [
+        ("first", None, None, None), ("second", "5.00", "won", None), ("third", None, None, "2024-05-31")]
+
+
 async def test_expression_filters_run_in_the_database(deals):
     for i, (stage, amount) in enumerate([("won", "600000"), ("won", "100"), ("lead", "900000")]):
         await _create(deals, title=f"E{i}", stage=stage, amount=amount, items=[{"product": "p", "qty": i + 1}])

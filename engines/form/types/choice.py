@@ -42,7 +42,9 @@ def _lookup(spec: FieldSpec, value: Any) -> str:
             raise bad("not_choice", "Expected one of the options.", "应为选项之一。")
     value = value.strip()
     options: ChoiceOptions = spec.options
-    known = spec.extra.setdefault("by_label", _by_label(options))
+    known = spec.extra.get("by_label")
+    if known is None:  # built once per compiled field, not per value
+        known = spec.extra["by_label"] = _by_label(options)
     if value in known:
         return known[value]
     if options.allow_other and 0 < len(value) <= 200:

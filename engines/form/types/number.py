@@ -20,8 +20,12 @@ class NumberOptions(BaseModel):
     thousands_separator: bool = True
 
 
+_QUANTA = tuple(Decimal(1).scaleb(-precision) for precision in range(9))  # 1, 0.1 … 1E-8
+
+
 def _quantize(value: Decimal, precision: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
+    quantum = _QUANTA[precision] if 0 <= precision < len(_QUANTA) else Decimal(1).scaleb(-precision)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 class NumberField(FieldType):
