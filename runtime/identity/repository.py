@@ -135,10 +135,13 @@ _SESSION_WITH_USER = _with_memberships(
 )
 
 
-async def session_with_user(conn: AsyncConnection, token_hash: str) -> dict[str, Any] | None:
-    statement = _SESSION_WITH_USER[conn.dialect.name]
-    row = (await conn.execute(statement, {"token_hash": token_hash})).mappings().first()
+async def _by_token_hash(conn: AsyncConnection, statements: dict[str, Any], token_hash: str) -> dict[str, Any] | None:
+    row = (await conn.execute(statements[conn.dialect.name], {"token_hash": token_hash})).mappings().first()
     return dict(row) if row else None
+
+
+async def session_with_user(conn: AsyncConnection, token_hash: str) -> dict[str, Any] | None:
+    return await _by_token_hash(conn, _SESSION_WITH_USER, token_hash)
 
 
 _TOKEN_WITH_USER = _with_memberships(
@@ -157,9 +160,7 @@ _TOKEN_WITH_USER = _with_memberships(
 
 
 async def api_token_with_user(conn: AsyncConnection, token_hash: str) -> dict[str, Any] | None:
-    statement = _TOKEN_WITH_USER[conn.dialect.name]
-    row = (await conn.execute(statement, {"token_hash": token_hash})).mappings().first()
-    return dict(row) if row else None
+    return await _by_token_hash(conn, _TOKEN_WITH_USER, token_hash)
 
 
 async def insert_session(conn: AsyncConnection, **values: Any) -> int:

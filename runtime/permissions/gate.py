@@ -126,10 +126,15 @@ def _check_token(principal: Principal, action: str, app: dict[str, Any]) -> None
         raise Forbidden("This API token is read-only.", code="token_read_only", detail_zh="此 API 令牌只读。")
 
 
+def _admin_by_standing(principal: Principal, app: dict[str, Any]) -> bool:
+    """Platform administrators and the app's (internal) creator, before any role is read."""
+    return principal.is_admin or (app.get("created_by") == principal.id and not principal.is_external)
+
+
 async def is_app_admin(conn: AsyncConnection, principal: Principal, app: dict[str, Any]) -> bool:
     if principal.app_keys is not None and app["key"] not in principal.app_keys:
         return False
-    if principal.is_admin or (app.get("created_by") == principal.id and not principal.is_external):
+    if _admin_by_standing(principal, app):
         return True
     query = (
         select(app_roles.c.id)
@@ -156,7 +161,7 @@ async def authorize(
     granted. With the compiled `form` (and its `form_id`, for shares) the scope carries row filters
     and field sets; `now` and `linked` (loads the app's other forms) serve custom scope expressions."""
     _check_token(principal, action, app)
-    if principal.is_admin or (app.get("created_by") == principal.id and not principal.is_external):
+    if _admin_by_standing(principal, app):
         return admin_scope()
     # One round trip: the roles the user holds in this app, each with its group on this form.
     query = (
