@@ -33,10 +33,10 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def running_server(database_url: str, workers: int = 1) -> AsyncIterator["Server"]:
+async def running_server(database_url: str, workers: int = 1, env: dict[str, str] | None = None) -> AsyncIterator["Server"]:
     with tempfile.TemporaryDirectory(prefix="qiqiao-bench-") as tmp:
         env = {**os.environ, "QIQIAO_DATABASE_URL": database_url, "QIQIAO_VAR_DIR": tmp, "QIQIAO_LOG_LEVEL": "warning",
-               "QIQIAO_MAX_BODY_BYTES": str(64 * 1024 * 1024)}
+               "QIQIAO_MAX_BODY_BYTES": str(64 * 1024 * 1024), **(env or {})}
         qiqiao = [sys.executable, "-m", "qiqiao"]
         subprocess.run([*qiqiao, "migrate"], env=env, check=True, capture_output=True)
         subprocess.run([*qiqiao, "create-admin", "--username", "admin", "--password", ADMIN_PASSWORD],
@@ -92,6 +92,13 @@ class Server:
             token = await client.post("/api/auth/tokens", json={"name": "bench", "expires_in_days": 1})
             token.raise_for_status()
             return token.json()["token"]
+
+    async def user_id(self) -> int:
+        """The signed-in administrator's id."""
+        async with self.client() as c:
+            response = await c.get("/api/auth/me")
+            response.raise_for_status()
+            return response.json()["id"]
 
     async def publish(self, app: str, definition: dict) -> None:
         async with self.client() as c:

@@ -11,8 +11,10 @@ import secrets
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 WEAK_SECRETS = {"secret", "changeme", "change-me", "password", "qiqiao", "default", "dev", "test"}
@@ -42,6 +44,28 @@ class Settings(BaseSettings):
     login_window_seconds: int = 15 * 60
     db_pool_size: int = 10
     log_level: str = "info"
+    # Background work (runtime/worker): `qiqiao serve` runs the worker loop unless this is off
+    # (then run `qiqiao worker` processes); comma-separated modules imported at start-up may
+    # register timer and delivery handlers.
+    run_worker: bool = True
+    worker_poll_seconds: float = 1.0
+    plugins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    outbox_lease_seconds: float = 120.0
+    job_stale_seconds: float = 60.0
+    # A report query running longer is cancelled with a clear message (504).
+    report_timeout_seconds: float = 30.0
+    # Outbound HTTP (webhooks, HTTP nodes) reaches public addresses only; these networks (CIDRs,
+    # comma-separated) are let through as well, e.g. an intranet receiver.
+    outbound_allow_cidrs: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    outbound_timeout_seconds: float = 30.0
+    outbound_max_response_bytes: int = 1024 * 1024
+
+    @field_validator("plugins", "outbound_allow_cidrs", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @model_validator(mode="after")
     def _defaults(self) -> "Settings":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import re
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
@@ -25,13 +27,16 @@ from qiqiao.readiness import check_ready
 from runtime import problems
 from builder.apps.router import router as apps_router
 from builder.excel_form import router as excel_form_router
+from builder.flows.router import calendars_router, router as flows_router
 from builder.forms.router import router as forms_router
 from builder.permissions.router import router as permissions_router
+from builder.reports.router import router as report_design_router
 from runtime.audit.router import router as audit_router
 from runtime.comments.router import router as comments_router
 from runtime.expr.router import router as expr_router
 from runtime.files.router import router as files_router
 from runtime.files.service import register_reader_check
+from runtime.flows.catalogue import router as flow_node_types_router
 from runtime.forms.router import router as field_types_router
 from runtime.identity.router import router as auth_router
 from runtime.org.directory import router as directory_router
@@ -43,23 +48,42 @@ from runtime.records.file_access import reader_of_record
 from runtime.records.related import router as related_router
 from runtime.records.router import router as records_router
 from runtime.transfer import imports as transfer_imports
+from runtime.reports.router import router as reports_router
 from runtime.transfer.router import router as transfer_router
+from runtime.flows.router import router as flow_work_router
+from runtime.flows import work as flow_work  # noqa: F401  (registers the flow timer handlers)
+from runtime.flows.starting import records_written
+from runtime.records.service import on_written
+from runtime.notify.router import router as notifications_router
+from runtime.worker.loop import Worker
 
 # The transfer, comments and related-list routers precede the records router: `…/records/export`
 # must not match `/{record_id}`, nor `…/records/{id}/…` any route of it.
 API_ROUTERS = (
     auth_router, org_router, directory_router, audit_router, apps_router, forms_router, excel_form_router,
-    transfer_router, comments_router, related_router, ownership_router, my_permissions_router, records_router,
-    field_types_router, files_router, public_router, expr_router, permissions_router,
+    transfer_router, comments_router, related_router, ownership_router, my_permissions_router, flow_work_router,
+    records_router,
+    field_types_router, files_router, public_router, expr_router, permissions_router, notifications_router,
+    flows_router, calendars_router, flow_node_types_router, reports_router, report_design_router,
 )
+WORKER_STOP_SECONDS = 10.0
+
+
+def configure(settings: Settings) -> None:
+    """What every process of the platform does first, serving or working: SQL functions for
+    SQLite, logging, and the plugin modules that register handlers (`QIQIAO_PLUGINS`)."""
+    register_sqlite_hook(install_sqlite_functions)  # RE2 regexp and friends the expression compiler emits
+    register_reader_check(reader_of_record)  # readers of a record may download the files it names
+    on_written(records_written)  # record triggers of flows
+    configure_logging(settings.log_level)
+    for module in settings.plugins:
+        importlib.import_module(module)
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or Settings()
-    register_sqlite_hook(install_sqlite_functions)  # RE2 regexp and friends the expression compiler emits
-    register_reader_check(reader_of_record)  # readers of a record may download the files it names
     _ = settings.secret  # refuse a weak configured secret before anything starts
-    configure_logging(settings.log_level)
+    configure(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -71,9 +95,16 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             raise
         app.state.db = db
         await transfer_imports.on_startup(db, settings, app.state.clock)
+        stop = asyncio.Event()
+        worker = None
+        if settings.run_worker:
+            worker = asyncio.create_task(Worker(db, app.state.clock, settings).run_forever(stop), name="qiqiao-worker")
         try:
             yield
         finally:
+            stop.set()
+            if worker is not None:
+                await _stop_worker(worker)
             await transfer_imports.on_shutdown()
             await db.dispose()
 
@@ -104,6 +135,14 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             allow_headers=["*"],
         )
     return app
+
+
+async def _stop_worker(task: asyncio.Task) -> None:
+    """The worker finishes its pass (a delivery under way is not cut off), within reason."""
+    done, _ = await asyncio.wait({task}, timeout=WORKER_STOP_SECONDS)
+    if not done:
+        task.cancel()
+        await asyncio.wait({task})
 
 
 def _include_router(app: FastAPI, router: APIRouter) -> None:

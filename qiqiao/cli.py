@@ -1,4 +1,4 @@
-"""The `qiqiao` command: serve, migrate, create-admin, version."""
+"""The `qiqiao` command: serve, worker, migrate, create-admin, version."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
 
+    commands.add_parser("worker", help="run only the background worker: timers, outbox deliveries, sweeps")
     commands.add_parser("migrate", help="bring the platform's tables up to date")
 
     admin = commands.add_parser("create-admin", help="create a platform administrator (or reset one's password)")
@@ -49,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "create-admin":
             return asyncio.run(_create_admin(settings, args))
+        if args.command == "worker":
+            return asyncio.run(_run_worker(settings))
         if args.command == "serve":
             import uvicorn
 
@@ -72,6 +75,30 @@ def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+async def _run_worker(settings) -> int:
+    """The worker loop alone, until SIGTERM or SIGINT; the pass under way is finished first."""
+    import signal
+
+    from core.clock import SystemClock
+    from core.db import Database
+    from qiqiao.app import configure
+    from qiqiao.readiness import check_ready
+    from runtime.worker.loop import Worker
+
+    configure(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    db = Database(settings.database_url, settings.db_pool_size)
+    try:
+        await check_ready(db)
+        await Worker(db, SystemClock(), settings).run_forever(stop)
+    finally:
+        await db.dispose()
+    return 0
 
 
 async def _create_admin(settings, args) -> int:

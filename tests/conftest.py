@@ -160,6 +160,7 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         frontend_dist=tmp_path / "no-frontend",
         max_body_bytes=1024 * 1024,
         max_upload_bytes=2 * 1024 * 1024,
+        run_worker=False,  # tests drive `Worker.run_once()` themselves
     )
 
 

@@ -68,24 +68,27 @@ class Checker:
         raise self.error(ExprTypeError, "unknown_variable", node, name=node.name)
 
     def _ref(self, node: n.Ref, system: bool = False) -> n.Node:
+        if not system and self.schema.over_rows and self.schema.get(node.path[0]) is None:
+            # A column of the implicit rows (a report group's): `amount` is `$rows.amount`.
+            return self._ref(replace(node, path=(t.ROWS, *node.path)))
         schema: Schema | None = self.schema
         hops: list[Kind] = []
         rows: tuple[str, ...] | None = None
         field_type: ExprType | None = None
         for i, key in enumerate(node.path):
             if schema is None or field_type is not None and field_type.kind not in (Kind.RECORD, Kind.RECORDS):
-                raise self.error(ExprTypeError, "not_a_record", node, name=".".join(node.path[:i]))
+                raise self.error(ExprTypeError, "not_a_record", node, name=_shown(node.path[:i]))
             field_type = schema.system_field(key) if system and i == 0 else schema.get(key)
             if field_type is None:
                 known = schema.keys() + (schema.system_keys() if system and i == 0 else [])
-                raise self.unknown(node, ".".join(node.path[: i + 1]), key, known, "unknown_field")
+                raise self.unknown(node, _shown(node.path[: i + 1]), key, known, "unknown_field")
             hops.append(field_type.kind)
             if field_type.kind is Kind.RECORDS:
                 if rows is not None:
-                    raise self.error(ExprTypeError, "nested_list", node, name=".".join(node.path[: i + 1]))
+                    raise self.error(ExprTypeError, "nested_list", node, name=_shown(node.path[: i + 1]))
                 rows = node.path[: i + 1]
             elif field_type.kind is Kind.LIST and rows is not None:
-                raise self.error(ExprTypeError, "nested_list", node, name=".".join(node.path[: i + 1]))
+                raise self.error(ExprTypeError, "nested_list", node, name=_shown(node.path[: i + 1]))
             schema = field_type.schema
         assert field_type is not None
         result = field_type
@@ -205,6 +208,11 @@ class Checker:
         if result.kind is Kind.RECORD:
             return t.records(result.schema or Schema())
         return t.list_of(result)
+
+
+def _shown(path: tuple[str, ...]) -> str:
+    """A path as the formula wrote it (without the implicit `$rows`)."""
+    return ".".join(key for key in path if key != t.ROWS)
 
 
 def check(node: n.Node, text: str, schema: Schema) -> n.Node:

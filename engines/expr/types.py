@@ -96,6 +96,8 @@ def parse_type(name: str) -> ExprType:
 
 
 SCALAR_TYPE_NAMES = tuple(_SCALARS)
+# The field holding a schema's implicit rows (`Schema(rows=…)`); `$` keeps it apart from field keys.
+ROWS = "$rows"
 TYPE_NAMES = SCALAR_TYPE_NAMES + tuple(f"list<{n}>" for n in SCALAR_TYPE_NAMES) + ("record", "records")
 
 
@@ -104,14 +106,27 @@ class Schema:
 
     `system` lists the system columns every record table has (`id`, `created_at`, `owner_id`…);
     formulas reach them as `$record.created_at` so they never collide with field keys.
+
+    `rows` describes the rows a formula is evaluated over as a whole — the rows of one group of a
+    report's GROUP BY: `amount` then names the list of the group's amounts, read row by row like a
+    subform column (`SUM(amount * probability)`), while `fields` stay single values.
     """
 
-    __slots__ = ("_fields", "_system")
+    __slots__ = ("_fields", "_system", "_rows")
 
-    def __init__(self, fields: Mapping[str, Any] | None = None, system: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, fields: Mapping[str, Any] | None = None, system: Mapping[str, Any] | None = None,
+                 rows: Schema | Mapping[str, Any] | None = None) -> None:
         self._fields = {key: _as_type(value) for key, value in (fields or {}).items()}
         sys_fields = SYSTEM_FIELDS if system is None else system
         self._system = {key: _as_type(value) for key, value in sys_fields.items()}
+        self._rows = rows is not None
+        if rows is not None:
+            self._fields[ROWS] = records(rows)
+
+    @property
+    def over_rows(self) -> bool:
+        """Do bare field names refer to the columns of the implicit rows (see `rows`)?"""
+        return self._rows
 
     @classmethod
     def from_json(cls, fields: list[Mapping[str, Any]]) -> Schema:
@@ -134,13 +149,13 @@ class Schema:
         return self._system.get(key) or self._fields.get(key)
 
     def keys(self) -> list[str]:
-        return list(self._fields)
+        return [key for key in self._fields if key != ROWS]
 
     def system_keys(self) -> list[str]:
         return list(self._system)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._fields)
+        return iter(self.keys())
 
     def __repr__(self) -> str:
         return f"Schema({ {k: str(v) for k, v in self._fields.items()} })"

@@ -50,6 +50,9 @@ def _for_expr(value: Any) -> Any:
     return value
 
 
+for_expr = _for_expr  # the record values formulas see, for other modules (flows)
+
+
 def _from_expr(spec: FieldSpec, value: Any) -> Any:
     if value is None:
         return None

@@ -56,7 +56,7 @@ class HandoverIn(BaseModel):
     to_user_id: int
 
 
-async def _new_owner(conn: AsyncConnection, user_id: int, path: str) -> tuple[int, int | None]:
+async def new_owner(conn: AsyncConnection, user_id: int, path: str) -> tuple[int, int | None]:
     """An active user and their main department (a reassigned record counts in its new owner's)."""
     user = await identity_repo.user_by_id(conn, user_id)
     if user is None or not user["is_active"]:
@@ -67,7 +67,7 @@ async def _new_owner(conn: AsyncConnection, user_id: int, path: str) -> tuple[in
     return user_id, depts[0]["id"] if depts else None
 
 
-async def _set_owner(conn: AsyncConnection, form: CompiledForm, form_id: int, ids: list[int], owner: tuple[int, int | None],
+async def set_owner(conn: AsyncConnection, form: CompiledForm, form_id: int, ids: list[int], owner: tuple[int, int | None],
                      actor_id: int | None, clock: Clock) -> list[int]:
     """Set the owner of `ids`, bump their versions and write one history entry per record changed."""
     table = form.table
@@ -89,10 +89,10 @@ async def _set_owner(conn: AsyncConnection, form: CompiledForm, form_id: int, id
 async def reassign(app_key: str, form_key: str, body: ReassignIn, conn: Conn, actor: CurrentActor, clock: ClockDep) -> dict:
     """Give records a new owner; ids the caller's reassign scope does not reach are reported back."""
     t = await open_form(conn, clock, actor, app_key, form_key, "reassign", write=True)
-    owner = await _new_owner(conn, body.owner_id, "owner_id")
+    owner = await new_owner(conn, body.owner_id, "owner_id")
     wanted = list(dict.fromkeys(body.ids))
     reachable = await _visible_ids(t, wanted, action="reassign")
-    changed = await _set_owner(conn, t.form, t.loaded.form_id, reachable, owner, actor.id, clock)
+    changed = await set_owner(conn, t.form, t.loaded.form_id, reachable, owner, actor.id, clock)
     if changed:
         audit.record(conn, actor, "record.reassign", target_type=t.audit_target,
                      target_id=changed[0] if len(changed) == 1 else None,
@@ -109,7 +109,7 @@ async def hand_over(user_id: int, body: HandoverIn, conn: Conn, actor: AdminActo
     if body.to_user_id == user_id:
         raise Invalid("Hand over to somebody else.", [{"path": "to_user_id", "message": "Same user.",
                                                        "message_zh": "不能交接给本人。"}], detail_zh="请交接给其他人。")
-    owner = await _new_owner(conn, body.to_user_id, "to_user_id")
+    owner = await new_owner(conn, body.to_user_id, "to_user_id")
     live_apps = {r["id"]: dict(r) for r in (await conn.execute(select(apps).where(apps.c.deleted_at.is_(None)))).mappings()}
     rows = (await conn.execute(
         select(forms).where(forms.c.app_id.in_(live_apps), forms.c.published_version.is_not(None)).order_by(forms.c.id)
@@ -121,7 +121,7 @@ async def hand_over(user_id: int, body: HandoverIn, conn: Conn, actor: AdminActo
         ids = [r[0] for r in await conn.execute(
             select(form.table.c.id).prefix_with(form.tag).where(form.table.c.owner_id == user_id))]
         for start in range(0, len(ids), MAX_BULK):
-            changed = await _set_owner(conn, form, row["id"], ids[start:start + MAX_BULK], owner, actor.id, clock)
+            changed = await set_owner(conn, form, row["id"], ids[start:start + MAX_BULK], owner, actor.id, clock)
             if changed:
                 name = f"{app['key']}.{row['key']}"
                 moved[name] = moved.get(name, 0) + len(changed)

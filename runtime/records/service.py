@@ -4,10 +4,11 @@ first and works inside the caller's unit of work; history and audit rows land in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Awaitable, Callable
 from weakref import WeakKeyDictionary
 
 from pydantic_core import to_jsonable_python
+from sqlalchemy import or_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import collector
@@ -45,6 +46,22 @@ from runtime.records.output import LinkedView, serialize
 from runtime.records.propagate import link_values, propagate
 
 MAX_BULK = 10_000
+
+# Called after records are written, in the same unit of work: `hook(target, op, ids, changed)` with
+# op "create" | "update" | "delete". Flows register here (record triggers), set up by create_app.
+WriteHook = Callable[["Target", str, list[int], frozenset[str]], Awaitable[None]]
+_WRITE_HOOKS: list[WriteHook] = []
+
+
+def on_written(hook: WriteHook) -> None:
+    if hook not in _WRITE_HOOKS:
+        _WRITE_HOOKS.append(hook)
+
+
+async def _written(t: "Target", op: str, ids: list[int], changed: frozenset[str] = frozenset()) -> None:
+    for hook in _WRITE_HOOKS:
+        if ids:
+            await hook(t, op, ids, changed)
 
 
 @dataclass
@@ -251,6 +268,8 @@ async def _insert_many(t: Target, items: list[dict[str, Any]], draft: bool = Fal
         audit.record(t.conn, t.actor, "record.bulk_create", target_type=t.audit_target,
                      after={"count": len(ids), "first_id": ids[0], "last_id": ids[-1]})
     await t.propagate(set(ids), {"*"})
+    if not draft:
+        await _written(t, "create", ids)
     return stored
 
 
@@ -344,6 +363,10 @@ async def update(t: Target, record_id: int, data: dict[str, Any], version: int |
                                      "op": "update", "actor_id": principal.id, "at": now, "changes": changes}])
     audit.record(t.conn, t.actor, "record.update", target_type=t.audit_target, target_id=record_id)
     await t.propagate({record_id}, set(result.given()) | set(result.values), via_before)
+    if before["draft"] and not after["draft"]:  # a draft submitted: to its flows, it is new now
+        await _written(t, "create", [record_id])
+    elif not after["draft"]:
+        await _written(t, "update", [record_id], frozenset(changes))
     return after
 
 
@@ -379,6 +402,7 @@ async def delete(t: Target, ids: list[int]) -> list[int]:
     deleted = await repo.set_deleted(t.conn, t.form, visible, t.clock.now(), t.actor.id)
     await _log_ops(t, deleted, "delete")
     await t.propagate(set(deleted), {"*"})
+    await _written(t, "delete", deleted)
     return deleted
 
 
@@ -454,6 +478,10 @@ async def list_records(t: Target, query: dict[str, Any]) -> dict[str, Any]:
         raise Invalid("The query is not valid.", [error]) from None
     if not query.get("include_drafts", True):
         where.append(table.c.draft.is_(False))
+    if not query.get("trash"):  # approve-before-save: a record held by its flow joins lists once approved
+        held = or_(table.c.flow_status.is_(None), ~table.c.flow_status.startswith("held:", autoescape=True))
+        where.append(held)
+        page_where = [*page_where, held]
     rows_filter = t.scope.rows(t.action if t.action in ("view", "export") else "view")
     if rows_filter is not None:
         where.append(rows_filter)

@@ -18,6 +18,18 @@ from runtime.tables.audit import audit_log
 from runtime.tables.files import file_refs, files
 from runtime.tables.jobs import import_uploads, jobs
 from runtime.tables.public import public_links, public_submissions
+from runtime.tables.reports import dashboards, reports
+from runtime.tables.worker import notifications, outbox, timers
+from runtime.tables.flows import (
+    delegations,
+    flow_counters,
+    flow_events,
+    flow_instances,
+    flow_tasks,
+    flow_versions,
+    flows,
+    work_calendars,
+)
 from runtime.tables.apps import (
     app_role_members,
     app_roles,
@@ -58,4 +70,15 @@ __all__ = [
     "permission_groups",
     "record_shares",
     "record_comments",
+    "timers",
+    "outbox",
+    "notifications",
+    "flows",
+    "flow_versions",
+    "flow_instances",
+    "flow_tasks",
+    "flow_events",
+    "delegations",
+    "work_calendars",
+    "flow_counters",
 ]

@@ -24,6 +24,10 @@ jobs = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("finished_at", UTCDateTime),
+    # The process running the job, and when it last said it is alive: a job whose heartbeat is
+    # stale belongs to a process that stopped, and any process may then mark it failed.
+    Column("locked_by", String(64)),
+    Column("heartbeat_at", UTCDateTime),
     Index("ix_jobs_status", "status"),
     Index("ix_jobs_created_by", "created_by"),
 )

@@ -37,6 +37,8 @@ from runtime.records import service as records
 from runtime.records.service import Target
 from runtime.transfer import jobs, repository as repo, sheets
 from runtime.transfer.writer import XlsxSheet
+from runtime.worker.context import WorkContext
+from runtime.worker.loop import periodic
 
 DEFAULT_MAX_IMPORT_BYTES = 50 * 1024 * 1024
 UPLOAD_TTL = timedelta(hours=24)
@@ -48,13 +50,26 @@ _MARKS = re.compile(r"[\s*＊:：()（）\[\]【】]|必填|required", re.IGNORE
 
 
 async def on_startup(db: Database, settings: Settings, clock: Clock) -> None:
-    """Call once before serving: fail jobs a stopped process left running, release their
-    uploads, and delete expired uploads and reports."""
-    await jobs.fail_interrupted_jobs(db, clock)
+    """Call once before serving: fail the jobs of processes that stopped, release their uploads,
+    and delete expired uploads and reports. Live jobs of other processes are left alone."""
     async with db.transaction() as conn:
-        for row in await repo.release_interrupted(conn):
-            rows_path(settings, row["file_key"]).unlink(missing_ok=True)
+        await recover_interrupted(conn, settings, clock)
         await sweep_expired(conn, settings, clock)
+
+
+async def recover_interrupted(conn: AsyncConnection, settings: Settings, clock: Clock) -> list[int]:
+    """Jobs whose process stopped (no heartbeat for `QIQIAO_JOB_STALE_SECONDS`) are failed and
+    their uploads released; returns the failed job ids."""
+    failed = await jobs.fail_stale_jobs(conn, clock, settings.job_stale_seconds)
+    for row in await repo.release_interrupted(conn):
+        rows_path(settings, row["file_key"]).unlink(missing_ok=True)
+    return failed
+
+
+@periodic("imports.recover_interrupted", every=timedelta(seconds=30))
+async def _recover_in_worker(ctx: WorkContext) -> None:
+    async with ctx.db.transaction() as conn:
+        await recover_interrupted(conn, ctx.settings, ctx.clock)
 
 
 async def on_shutdown() -> None:

@@ -3,17 +3,22 @@
 A job row is created in the request's unit of work and its task is started only after that
 commits. Each step of the work opens its own transaction through `Database.transaction()`;
 progress that lives inside one long transaction (all-or-nothing imports, dry runs) is also kept
-in memory so a status request in this process sees it move. A process that dies leaves its rows
-"running": `fail_interrupted_jobs` (called at start-up) marks them failed.
+in memory so a status request in this process sees it move.
+
+Any number of processes may serve one database, so a job says whose it is: its task records
+`locked_by` (this process) and refreshes `heartbeat_at` every few seconds while it waits and runs.
+A process that dies stops the heartbeat; `fail_stale_jobs` (at start-up and in every worker's
+sweep) then marks its jobs failed, and only those: a live job of another process is left alone.
 """
 
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any, Awaitable, Callable
 
 import structlog
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.clock import Clock
@@ -21,12 +26,17 @@ from core.db import Database
 from core.errors import AppError, NotFound
 from runtime.context import Actor
 from runtime.tables.jobs import jobs
+from runtime.worker.context import PROCESS_NAME
 
 log = structlog.get_logger("qiqiao.jobs")
 
 _TASKS: set[asyncio.Task] = set()
 _LIVE: dict[int, dict[str, Any]] = {}  # job id → {"progress": n, "phase": …} while running here
+_HERE: set[int] = set()  # ids of the jobs this process has taken on
 _MAX_CONCURRENT = 2
+HEARTBEAT_SECONDS = 10.0
+INTERRUPTED = {"code": "interrupted", "detail": "The server stopped before the job finished; run it again.",
+               "detail_zh": "任务完成前服务器已停止，请重新运行。"}
 _semaphores: dict[int, asyncio.Semaphore] = {}  # per event loop
 
 
@@ -84,7 +94,13 @@ def start(db: Database, clock: Clock, job_id: int, work: Callable[[], Awaitable[
 
     async def run() -> None:
         semaphore = _semaphores.setdefault(id(asyncio.get_running_loop()), asyncio.Semaphore(_MAX_CONCURRENT))
+        heartbeat: asyncio.Task | None = None
+        _HERE.add(job_id)
         try:
+            async with db.transaction() as conn:  # ours from now on, even while it waits its turn
+                await conn.execute(update(jobs).where(jobs.c.id == job_id)
+                                   .values(locked_by=PROCESS_NAME, heartbeat_at=clock.now()))
+            heartbeat = asyncio.get_running_loop().create_task(_beat(db, clock, job_id), name=f"job-{job_id}-heartbeat")
             async with semaphore:
                 async with db.transaction() as conn:
                     await conn.execute(update(jobs).where(jobs.c.id == job_id)
@@ -93,7 +109,7 @@ def start(db: Database, clock: Clock, job_id: int, work: Callable[[], Awaitable[
                 result = await work()
             await finish(db, clock, job_id, result=result, progress=_LIVE.get(job_id, {}).get("progress"))
         except asyncio.CancelledError:
-            await _fail_quietly(db, clock, job_id, {"code": "interrupted", "detail": "The server stopped during the job."})
+            await _fail_quietly(db, clock, job_id, INTERRUPTED)
             raise
         except AppError as exc:
             await _fail_quietly(db, clock, job_id, exc.to_problem())
@@ -101,6 +117,9 @@ def start(db: Database, clock: Clock, job_id: int, work: Callable[[], Awaitable[
             log.exception("job failed", job_id=job_id)
             await _fail_quietly(db, clock, job_id, {"code": "internal_error", "detail": "The job failed unexpectedly."})
         finally:
+            if heartbeat is not None:
+                heartbeat.cancel()
+            _HERE.discard(job_id)
             _LIVE.pop(job_id, None)
 
     task = asyncio.get_running_loop().create_task(run(), name=f"job-{job_id}")
@@ -116,20 +135,33 @@ async def _fail_quietly(db: Database, clock: Clock, job_id: int, error: dict[str
         log.warning("could not record the job's failure", job_id=job_id)
 
 
-async def fail_interrupted_jobs(db: Database, clock: Clock) -> int:
-    """At start-up: jobs left queued or running by a process that stopped are marked failed.
+async def _beat(db: Database, clock: Clock, job_id: int) -> None:
+    """Tells other processes the job is alive, until cancelled when it ends."""
+    while True:
+        await asyncio.sleep(HEARTBEAT_SECONDS)
+        try:
+            async with db.transaction() as conn:
+                await conn.execute(update(jobs).where(jobs.c.id == job_id, jobs.c.locked_by == PROCESS_NAME)
+                                   .values(heartbeat_at=clock.now()))
+        except Exception:  # the next beat may get through; a long silence makes the job stale
+            log.warning("job heartbeat not recorded", job_id=job_id)
 
-    Call it before serving, in a deployment with one serving process per database (with several,
-    each process would fail the others' live jobs).
-    """
+
+async def fail_stale_jobs(conn: AsyncConnection, clock: Clock, stale_after: float) -> list[int]:
+    """Marks failed the queued or running jobs whose process has not been heard of for
+    `stale_after` seconds (no heartbeat since; or, never taken on, created that long ago)."""
     now = clock.now()
-    async with db.transaction() as conn:
-        result = await conn.execute(
-            update(jobs).where(jobs.c.status.in_(("queued", "running")))
-            .values(status="failed", updated_at=now, finished_at=now,
-                    error={"code": "interrupted", "detail": "The server restarted before the job finished; run it again."})
-        )
-    return result.rowcount or 0
+    cutoff = now - timedelta(seconds=stale_after)
+    statement = update(jobs).where(jobs.c.status.in_(("queued", "running")),
+                                   func.coalesce(jobs.c.heartbeat_at, jobs.c.created_at) < cutoff)
+    if _HERE:  # never our own, whatever the clock says
+        statement = statement.where(jobs.c.id.not_in(sorted(_HERE)))
+    result = await conn.execute(statement.values(status="failed", updated_at=now, finished_at=now, error=INTERRUPTED)
+                                .returning(jobs.c.id))
+    failed = list(result.scalars())
+    if failed:
+        log.warning("jobs of a stopped process marked failed", job_ids=failed)
+    return failed
 
 
 async def stop_all(timeout: float = 5.0) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -79,15 +79,17 @@ def _normal(form: CompiledForm, key: str, value: Any) -> Any:
 
 
 async def release_interrupted(conn: AsyncConnection) -> list[dict[str, Any]]:
-    """Uploads left "running" by a stopped process: back to "ready" if their job never committed a
-    batch, else "done" (some rows were imported; importing the file again would repeat them)."""
+    """Uploads left "running" by a stopped process (their job is over, or gone): back to "ready" if
+    the job never committed a batch, else "done" (some rows were imported; importing the file
+    again would repeat them). Uploads of jobs still queued or running are left alone."""
     from runtime.tables.jobs import jobs
 
     rows = (
         await conn.execute(
             select(import_uploads.c.id, import_uploads.c.file_key, jobs.c.progress)
             .select_from(import_uploads.outerjoin(jobs, jobs.c.id == import_uploads.c.job_id))
-            .where(import_uploads.c.status == "running")
+            .where(import_uploads.c.status == "running",
+                   or_(jobs.c.id.is_(None), jobs.c.status.not_in(("queued", "running"))))
         )
     ).mappings().all()
     for row in rows:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import timedelta
 
 import openpyxl
 import pytest
@@ -339,9 +340,99 @@ async def test_a_job_left_running_by_a_stopped_server_fails_at_start_up(deals, a
     async with app.state.db.transaction() as conn:
         job_id = await jobs.create_job(conn, clock, SYSTEM, "import", 1, {})
         await repository.set_upload(conn, preview["id"], status="running", job_id=job_id)
+    clock.advance(timedelta(seconds=settings.job_stale_seconds + 1))  # no process has taken it on since
     await imports.on_startup(app.state.db, settings, clock)
     job = (await deals.get(f"/api/jobs/{job_id}")).json()
     assert job["status"] == "failed" and job["error"]["code"] == "interrupted"
     started = await deals.post(f"{FORM}/imports/{preview['id']}/run", json={"mapping": [{"column": 0, "field": "title"}]})
     assert started.status_code == 202
     assert (await wait_job(deals, started.json()["job_id"]))["result"]["created"] == 1
+
+
+async def _job_states(db, *job_ids: int) -> dict[int, tuple[str, str | None]]:
+    from sqlalchemy import select
+
+    from runtime.tables import jobs as jobs_table
+
+    async with db.transaction(write=False) as conn:
+        rows = await conn.execute(select(jobs_table.c.id, jobs_table.c.status, jobs_table.c.error)
+                                  .where(jobs_table.c.id.in_(job_ids)))
+        return {r.id: (r.status, (r.error or {}).get("code")) for r in rows}
+
+
+async def test_another_process_starting_up_leaves_live_jobs_alone_and_fails_stale_ones(deals, app, settings, clock):
+    from sqlalchemy import update
+
+    from qiqiao.app import create_app
+    from runtime.context import SYSTEM
+    from runtime.tables import jobs as jobs_table
+    from runtime.transfer import repository
+
+    db = app.state.db
+    preview = (await upload(deals, f"{FORM}/imports", xlsx_bytes([["标题"], ["A"]]))).json()
+    async with db.transaction() as conn:
+        live, stale, never_started = [await jobs.create_job(conn, clock, SYSTEM, "import", 1, {}) for _ in range(3)]
+        await repository.set_upload(conn, preview["id"], status="running", job_id=live)
+    clock.advance(timedelta(seconds=settings.job_stale_seconds + 1))
+    async with db.transaction() as conn:
+        just_queued = await jobs.create_job(conn, clock, SYSTEM, "import", 1, {})
+        await conn.execute(update(jobs_table).where(jobs_table.c.id == live)  # another process, beating
+                           .values(status="running", locked_by="other-host:7:ab12", heartbeat_at=clock.now()))
+        await conn.execute(update(jobs_table).where(jobs_table.c.id == stale)  # a process silent for a minute
+                           .values(status="running", locked_by="gone-host:9:cd34",
+                                   heartbeat_at=clock.now() - timedelta(seconds=settings.job_stale_seconds + 1)))
+
+    second = create_app(settings, clock=clock)  # a second serving process starts
+    async with second.router.lifespan_context(second):
+        pass
+    assert await _job_states(db, live, stale, never_started, just_queued) == {
+        live: ("running", None), stale: ("failed", "interrupted"), never_started: ("failed", "interrupted"),
+        just_queued: ("queued", None)}
+    async with db.transaction(write=False) as conn:
+        assert (await repository.upload(conn, preview["id"]))["status"] == "running"  # its job is alive
+
+    # The live job's process dies too: any worker's sweep fails it and releases the upload.
+    from runtime.worker.loop import Worker
+
+    clock.advance(timedelta(seconds=settings.job_stale_seconds + 1))
+    await Worker(db, clock, settings).run_once()
+    assert (await _job_states(db, live))[live] == ("failed", "interrupted")
+    async with db.transaction(write=False) as conn:
+        assert (await repository.upload(conn, preview["id"]))["status"] == "ready"
+
+
+async def test_a_running_job_keeps_its_heartbeat_fresh(deals, app, clock, monkeypatch):
+    import asyncio
+
+    from sqlalchemy import select
+
+    from runtime.context import SYSTEM
+    from runtime.tables import jobs as jobs_table
+    from runtime.worker.context import PROCESS_NAME
+
+    monkeypatch.setattr(jobs, "HEARTBEAT_SECONDS", 0.01)
+    db, release = app.state.db, asyncio.Event()
+
+    async def work() -> dict:
+        await release.wait()
+        return {"ok": True}
+
+    async with db.transaction() as conn:
+        job_id = await jobs.create_job(conn, clock, SYSTEM, "import", 1, {})
+    task = jobs.start(db, clock, job_id, work)
+
+    async def beat() -> tuple:
+        async with db.transaction(write=False) as conn:
+            row = (await conn.execute(select(jobs_table.c.locked_by, jobs_table.c.heartbeat_at)
+                                      .where(jobs_table.c.id == job_id))).one()
+        return tuple(row)
+
+    for _ in range(2):
+        clock.advance(timedelta(minutes=5))
+        deadline = asyncio.get_running_loop().time() + 30
+        while await beat() != (PROCESS_NAME, clock.now()):
+            assert asyncio.get_running_loop().time() < deadline
+            await asyncio.sleep(0.01)
+    release.set()
+    await task
+    assert (await _job_states(db, job_id))[job_id] == ("done", None)

@@ -1,4 +1,4 @@
-"""SUM, AVERAGE, MIN, MAX, PRODUCT, COUNT, COUNTIF and SUMIF over numbers, subform columns
+"""SUM, AVERAGE, MEDIAN, MIN, MAX, PRODUCT, COUNT, COUNTIF and SUMIF over numbers, subform columns
 (`items.subtotal`), to-many links and list fields. Blanks are skipped, as in Excel; in SQL each
 list becomes a correlated subquery."""
 
@@ -97,6 +97,31 @@ class Average(Function):
         total = _total(parts(sc, call.args, lambda c: func.coalesce(c, 0), lambda c: func.coalesce(func.sum(c), 0)))
         count = _total(parts(sc, call.args, _ones, func.count))
         return sc.d.divide(total, count)
+
+
+class Median(Function):
+    type = "MEDIAN"
+    family = "math"
+    params = (Param("numbers", "number|list<number>"),)
+    returns = "number"
+    null_propagates = False
+    en = "The middle value of the non-blank numbers (the mean of the middle two for an even count)."
+    zh = "非空数字的中位数（个数为偶数时取中间两个数的平均值）。"
+    examples = (E("MEDIAN(items.price)", Decimal("3.5")), E("MEDIAN(items.qty)", Decimal("2")))
+
+    def evaluate(self, ev: Any, call: Call) -> Any:
+        values = sorted(gather(ev, call.args))
+        if not values:
+            return None
+        middle = len(values) // 2
+        if len(values) % 2:
+            return values[middle]
+        return v.divide(v.DEC.add(values[middle - 1], values[middle]), Decimal(2))
+
+    def to_sql(self, sc: Any, call: Call) -> Col:
+        arg = call.args[0]
+        assert arg.type is not None
+        return sc.aggregate([arg], sc.d.median) if arg.type.is_list else sc.compile(arg)
 
 
 class Max(Function):
@@ -263,4 +288,4 @@ def same_rows(fn: Function, checker: Any, args: list[Node]) -> None:
             raise checker.error(ExprTypeError, "mixed_rows", arg, left=left, right=right)
 
 
-FUNCTIONS = (Sum, Average, Max, Min, Product, Count, CountIf, SumIf)
+FUNCTIONS = (Sum, Average, Median, Max, Min, Product, Count, CountIf, SumIf)

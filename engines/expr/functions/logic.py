@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, case, func, not_, null, or_
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, Grouping
 
 from engines.expr import types as t
 from engines.expr.errors import ExprTypeError
@@ -158,7 +158,8 @@ class Not(Function):
         return not value
 
     def sql_expr(self, sc: Any, call: Call, *cols: Col) -> Col:
-        return not_(cols[0])
+        # Grouped: PostgreSQL reads `NOT x IS NULL` as `NOT (x IS NULL)`.
+        return Grouping(not_(cols[0]))
 
 
 class Xor(Function):

@@ -148,7 +148,8 @@ class Ceiling(Function):
         return None if quotient is None else quotient.to_integral_value(rounding=self.rounding) * significance
 
     def sql_expr(self, sc: Any, call: Call, *cols: Col) -> Col:
-        fn = func.ceil if self.rounding == ROUND_CEILING else sc.d.floor
+        # ceil(x) = -floor(-x): one dialect function, which keeps PostgreSQL's numbers exact.
+        fn = (lambda c: -sc.d.floor(-c)) if self.rounding == ROUND_CEILING else sc.d.floor
         if len(cols) == 1:
             return fn(cols[0])
         return fn(sc.d.divide(cols[0], cols[1])) * cols[1]

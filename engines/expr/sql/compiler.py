@@ -29,7 +29,7 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, Grouping
 from sqlalchemy.types import TypeEngine
 
 from engines.expr import nodes as n
@@ -134,13 +134,15 @@ class SqlCompiler:
             return resolver.column(path[0])
         rel = resolver.related(path[0])
         inner = self.ref_column(rel.table, path[1:])
+        if rel.from_ is None:  # joined into the enclosing query already
+            return inner
         return select(inner).select_from(rel.from_).where(rel.where).correlate_except(rel.from_).scalar_subquery()
 
     # -- operators -------------------------------------------------------------------------------
     def _unary(self, node: n.Unary) -> Col:
         operand = self.compile(node.operand)
-        if node.op == "NOT":
-            return not_(operand)
+        if node.op == "NOT":  # grouped: PostgreSQL reads `NOT x IS NULL` as `NOT (x IS NULL)`
+            return Grouping(not_(operand))
         return -operand if node.op == "-" else operand
 
     def _binary(self, node: n.Binary) -> Col:
@@ -207,7 +209,7 @@ class SqlCompiler:
             else:
                 values = self.subquery([container], lambda col: col)
                 result = value.in_(values)
-        return not_(result) if node.negated else result
+        return Grouping(not_(result)) if node.negated else result
 
     def _call(self, node: n.Call) -> Col:
         assert node.fn is not None
@@ -247,8 +249,9 @@ class SqlCompiler:
         resolver, froms, wheres, order = self.root, [], [], []
         for key in rows:
             rel = resolver.related(key)
-            froms.append(rel.from_)
-            wheres.append(rel.where)
+            if rel.from_ is not None:  # rows already in the enclosing query add nothing to a subquery
+                froms.append(rel.from_)
+                wheres.append(rel.where)
             order = list(rel.order_by)
             resolver = rel.table
         saved = self.scopes.get(rows)
@@ -296,6 +299,8 @@ class SqlCompiler:
                 stmt = stmt.order_by(*source.order_by)
             return stmt.correlate_except(source.from_)
         with self.row_scope(first.rows) as (froms, wheres, order):
+            if not froms:
+                raise NoSqlForm.of("no_sql", None, name="formula", reason="a list of the group's rows is not a single SQL value")
             cols = [self.compile(node) for node in nodes]
             stmt = select(build(*cols)).select_from(*froms).where(*wheres)
             if ordered:
@@ -303,6 +308,11 @@ class SqlCompiler:
             return stmt.correlate_except(*froms)
 
     def aggregate(self, nodes: Sequence[n.Node], build: Callable[..., Col], ordered: bool = False) -> Col:
+        rows = nodes[0].rows
+        if rows is not None and not ordered:
+            with self.row_scope(rows) as (froms, _, _):
+                if not froms:  # the rows of the enclosing GROUP BY: an aggregate of that SELECT
+                    return build(*[self.compile(node) for node in nodes])
         return self.subquery(nodes, build, ordered).scalar_subquery()
 
     def ordered_source(self, node: n.Node) -> tuple[Col, list[Any], list[Col], list[Col]]:
@@ -311,6 +321,8 @@ class SqlCompiler:
             source = self.list_source(node)
             return source.value, [source.from_], [source.where] if source.where is not None else [], list(source.order_by)
         with self.row_scope(node.rows) as (froms, wheres, order):
+            if not froms:
+                raise NoSqlForm.of("no_sql", None, name="formula", reason="the group's rows have no order")
             return self.compile(node), froms, wheres, order
 
 

@@ -114,6 +114,11 @@ class Dialect:
     def json_source(self, column: Col, item: Kind) -> ListSource:
         raise NotImplementedError
 
+    def median(self, x: Col) -> Col:
+        """The aggregate median of non-blank values (the mean of the middle two for an even count),
+        rounded to 10 places; blank when there are none."""
+        raise NotImplementedError
+
     # -- dates -------------------------------------------------------------------------------------
     def part(self, name: str, x: Col) -> Col:
         """year, month, day, hour, minute, second, dow (0 = Sunday), doy, isoweek."""

@@ -56,6 +56,10 @@ class Postgres(Dialect):
     def trunc(self, x: Col, digits: Col | int) -> Col:
         return func.trunc(cast(x, Numeric), self._digits(digits))
 
+    def floor(self, x: Col) -> Col:
+        # floor(integer) resolves to floor(double precision): keep numbers exact.
+        return func.floor(cast(x, Numeric))
+
     def round_up(self, x: Col, digits: Col | int) -> Col:
         down = self.trunc(x, digits)
         step = const(f"1e{-digits}::numeric") if isinstance(digits, int) else func.power(
@@ -102,6 +106,10 @@ class Postgres(Dialect):
         if order_by:
             agg = agg.aggregate_order_by(*order_by)
         return select(agg).select_from(*froms).where(*wheres).correlate_except(*froms).scalar_subquery()
+
+    def median(self, x: Col) -> Col:
+        # percentile_cont interpolates in double precision: exact for values of up to 15 digits.
+        return func.round(cast(func.percentile_cont(0.5).within_group(cast(x, Numeric)), Numeric), SCALE)
 
     def greatest(self, cols: Sequence[Col]) -> Col:
         return func.greatest(*cols) if len(cols) > 1 else cols[0]

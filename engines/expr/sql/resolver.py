@@ -20,11 +20,15 @@ class Related:
 
     `from_` must be a fresh alias each time `related()` is called, so that a subquery over a
     subform nested in another over the same subform does not correlate to it by accident.
+
+    `from_` None means the rows are already part of the enclosing query — joined into it, or the
+    rows of its GROUP BY (a report's): their columns are read in place, and an aggregate over them
+    (`SUM(amount)`) becomes an aggregate of the enclosing SELECT rather than a subquery.
     """
 
     table: SqlResolver
-    from_: FromClause
-    where: ColumnElement[bool]
+    from_: FromClause | None
+    where: ColumnElement[bool] | None
     order_by: Sequence[ColumnElement[Any]] = ()
 
 

@@ -100,6 +100,9 @@ class Sqlite(Dialect):
         inner = inner.correlate_except(*froms).subquery()
         return select(func.group_concat(inner.c.v, sep)).scalar_subquery()
 
+    def median(self, x: Col) -> Col:
+        return func.round(func.qq_median(x), SCALE)  # an aggregate of sqlite_functions.install
+
     def greatest(self, cols: Sequence[Col]) -> Col:
         return self._extreme(func.max, cols)
 

@@ -67,7 +67,7 @@ def formulas(kind: str, depth: int, exact: bool) -> st.SearchStrategy[str]:
     elif kind == "bool":
         options = [
             st.builds("({} > {})".format, n, n), st.builds("({} = {})".format, t, t), st.builds("({} < {})".format, t, t),
-            st.builds("NOT {}".format, b), st.builds("({} AND {})".format, b, b), st.builds("({} OR {})".format, b, b),
+            st.builds("NOT ({})".format, b), st.builds("({} AND {})".format, b, b), st.builds("({} OR {})".format, b, b),
             st.builds("ISBLANK({})".format, n), st.builds("({} < {})".format, d, d), st.builds("CONTAINS({}, {})".format, t, t),
             st.builds('{} IN ("Acme Ltd", "open", "")'.format, t), st.builds("BETWEEN({}, {}, {})".format, n, n, n),
             st.builds("XOR({}, {})".format, b, b), st.builds('REGEXMATCH({}, "^[A-Z]")'.format, t),

@@ -1,0 +1,160 @@
+"""Reading reports and dashboards: the chart catalogue, running a definition (saved or not), drill-
+down, exports, and dashboards with their data. Managing them is builder/reports."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import ValidationError
+
+from core.errors import Invalid
+from engines.report import CHART_TYPES, ReportDef
+from runtime.identity.deps import ClockDep, Conn, CurrentActor, CurrentUser
+from runtime.reports import dashboards as boards
+from runtime.reports import repository as repo
+from runtime.reports import service
+from runtime.reports.schemas import DrillBody, ExportBody, RunBody, RunParams
+from runtime.reports.service import RunOptions, Viewer
+from runtime.tables.reports import reports
+
+router = APIRouter(tags=["reports"])
+APP = "/api/apps/{app_key}"
+
+
+def timeout_of(request: Request) -> float:
+    """Seconds a report may run (`QIQIAO_REPORT_TIMEOUT_SECONDS`)."""
+    return float(request.app.state.settings.report_timeout_seconds or service.DEFAULT_TIMEOUT)
+
+
+async def _viewer(conn: Any, clock: Any, actor: Any, app_key: str) -> Viewer:
+    return Viewer(conn, clock, actor, await service.open_app(conn, actor, app_key))
+
+
+async def _options(v: Viewer, definition: ReportDef, params: RunParams, request: Request, path: str = "") -> RunOptions:
+    where = list(params.where)
+    if params.for_record is not None:
+        where.append(await service.record_scope(v, definition, params.for_record.field, params.for_record.id))
+    return RunOptions(where=where, date_range=params.date_range, fresh=params.fresh, timeout=timeout_of(request), path=path)
+
+
+def _query_params(raw: str | None, model: type[Any], fresh: bool) -> Any:
+    try:
+        data = json.loads(raw) if raw else {}
+        return model.model_validate({**data, "fresh": fresh} if isinstance(data, dict) else data)
+    except json.JSONDecodeError:
+        raise Invalid("`params` is not valid JSON.", [{"path": "params", "message": "Not valid JSON."}]) from None
+    except ValidationError as exc:
+        raise Invalid("The parameters are not valid.", [{"path": ".".join(map(str, e["loc"])), "message": e["msg"]}
+                                                       for e in exc.errors()]) from None
+
+
+async def _saved(v: Viewer, report_id: int) -> tuple[dict[str, Any], ReportDef]:
+    row = await repo.get(v.conn, reports, v.app["id"], report_id, "report")
+    return row, service.parse(row["definition"])
+
+
+@router.get("/api/chart-types")
+async def chart_types(_: CurrentUser) -> dict:
+    return {"items": [t.catalogue_entry() for t in CHART_TYPES]}
+
+
+@router.post(APP + "/reports/run")
+async def run_unsaved(app_key: str, body: RunBody, request: Request, conn: Conn, actor: CurrentActor,
+                      clock: ClockDep) -> dict:
+    v = await _viewer(conn, clock, actor, app_key)
+    definition = service.parse(body.definition, "definition")
+    return await service.run(v, definition, await _options(v, definition, body, request, "definition"))
+
+
+@router.get(APP + "/reports/{report_id}/data")
+async def report_data(app_key: str, report_id: int, request: Request, conn: Conn, actor: CurrentActor, clock: ClockDep,
+                      params: str | None = Query(None, max_length=20000, description="JSON: {where, date_range, for_record}"),
+                      fresh: bool = False) -> dict:
+    v = await _viewer(conn, clock, actor, app_key)
+    row, definition = await _saved(v, report_id)
+    options = await _options(v, definition, _query_params(params, RunParams, fresh), request)
+    return {"id": row["id"], "version": row["version"], **await service.run(v, definition, options)}
+
+
+@router.post(APP + "/reports/drill")
+async def drill_unsaved(app_key: str, body: DrillBody, request: Request, conn: Conn, actor: CurrentActor,
+                        clock: ClockDep) -> dict:
+    v = await _viewer(conn, clock, actor, app_key)
+    if body.definition is None:
+        raise Invalid("Send the report's definition.", [{"path": "definition", "message": "Required."}])
+    definition = service.parse(body.definition, "definition")
+    return await service.drill(v, definition, body.values, await _options(v, definition, body, request, "definition"))
+
+
+@router.post(APP + "/reports/{report_id}/drill")
+async def drill_saved(app_key: str, report_id: int, body: DrillBody, request: Request, conn: Conn, actor: CurrentActor,
+                      clock: ClockDep) -> dict:
+    v = await _viewer(conn, clock, actor, app_key)
+    _, definition = await _saved(v, report_id)
+    return await service.drill(v, definition, body.values, await _options(v, definition, body, request))
+
+
+def _download(content: bytes, media_type: str, name: str) -> Response:
+    ascii_name = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    return Response(content, media_type=media_type,
+                    headers={"content-disposition": disposition, "x-content-type-options": "nosniff"})
+
+
+@router.get(APP + "/reports/{report_id}/export")
+async def export_saved(app_key: str, report_id: int, request: Request, conn: Conn, actor: CurrentActor, clock: ClockDep,
+                       format: Literal["xlsx", "csv"] = "xlsx", params: str | None = Query(None, max_length=20000)) -> Response:
+    v = await _viewer(conn, clock, actor, app_key)
+    row, definition = await _saved(v, report_id)
+    options = await _options(v, definition, _query_params(params, RunParams, False), request)
+    return _download(*await service.export(v, definition, format, row["name"], options, f"report:{report_id}"))
+
+
+@router.post(APP + "/reports/export")
+async def export_unsaved(app_key: str, body: ExportBody, request: Request, conn: Conn, actor: CurrentActor,
+                         clock: ClockDep) -> Response:
+    v = await _viewer(conn, clock, actor, app_key)
+    definition = service.parse(body.definition, "definition")
+    name = definition.label.text(v.locale) if definition.label else "report"
+    options = await _options(v, definition, body, request, "definition")
+    return _download(*await service.export(v, definition, body.format, name, options))
+
+
+# -- dashboards --------------------------------------------------------------------------------------
+
+
+def dashboard_out(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: row[k] for k in ("id", "name", "description", "definition", "share", "is_home", "version", "created_at",
+                                "updated_at")}
+
+
+@router.get(APP + "/dashboards")
+async def list_dashboards(app_key: str, conn: Conn, actor: CurrentActor, clock: ClockDep) -> dict:
+    v = await _viewer(conn, clock, actor, app_key)
+    return {"items": [dashboard_out(r) for r in await boards.visible(v)]}
+
+
+@router.get(APP + "/dashboards/{dashboard_id}")
+async def get_dashboard(app_key: str, dashboard_id: int, conn: Conn, actor: CurrentActor, clock: ClockDep) -> dict:
+    v = await _viewer(conn, clock, actor, app_key)
+    return dashboard_out(await boards.opened(v, dashboard_id))
+
+
+@router.get(APP + "/dashboards/{dashboard_id}/data")
+async def dashboard_data(app_key: str, dashboard_id: int, request: Request, conn: Conn, actor: CurrentActor,
+                         clock: ClockDep, filters: str | None = Query(None, max_length=20000,
+                                                                      description="JSON: global filter key → value"),
+                         fresh: bool = False) -> dict:
+    v = await _viewer(conn, clock, actor, app_key)
+    row = await boards.opened(v, dashboard_id)
+    try:
+        values = json.loads(filters) if filters else {}
+    except json.JSONDecodeError:
+        values = None
+    if not isinstance(values, dict):
+        raise Invalid("`filters` is a JSON object of global filter values.",
+                      [{"path": "filters", "message": "Expected a JSON object."}])
+    return await boards.data(v, row, values, fresh, timeout_of(request))

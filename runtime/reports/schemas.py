@@ -1,0 +1,44 @@
+"""Request bodies of the reports and dashboards API. Report definitions themselves are checked by
+the report engine (errors carry the path inside `definition`)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engines.form.definition import KEY_PATTERN
+from engines.report.definition import DateRange, Where
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ForRecord(Strict):
+    """Scope a report to one record's related records: rows whose link `field` points at `id`."""
+
+    field: str = Field(pattern=KEY_PATTERN)
+    id: int = Field(ge=1)
+
+
+class RunParams(Strict):
+    where: list[Where] = Field(default_factory=list, max_length=50)
+    date_range: DateRange | None = None
+    for_record: ForRecord | None = None
+    fresh: bool = False
+
+
+class RunBody(RunParams):
+    definition: dict[str, Any]
+
+
+class DrillBody(RunParams):
+    definition: dict[str, Any] | None = Field(None, description="for an unsaved report; a saved one is named in the path")
+    values: dict[str, Any] = Field(description="the clicked values, by dimension key")
+
+
+class ExportBody(RunParams):
+    definition: dict[str, Any]
+    format: Literal["xlsx", "csv"] = "xlsx"
+

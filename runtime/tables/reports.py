@@ -1,0 +1,35 @@
+"""Saved reports and dashboards of an app: their definitions (JSON, checked on every save) with a
+version that grows with each save, which the result cache keys on."""
+
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
+
+from core.types import IdType, JsonType, UTCDateTime
+from runtime.tables.base import metadata
+
+
+def _definition_table(name: str, *extra: Column) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("id", IdType, primary_key=True, autoincrement=True),
+        Column("app_id", IdType, ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+        Column("name", String(128), nullable=False),
+        Column("description", Text, nullable=False, default=""),
+        Column("definition", JsonType, nullable=False),
+        *extra,
+        Column("version", Integer, nullable=False, default=1),
+        Column("created_by", IdType, ForeignKey("users.id", ondelete="SET NULL")),
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("updated_by", IdType, ForeignKey("users.id", ondelete="SET NULL")),
+        Column("updated_at", UTCDateTime, nullable=False),
+        Index(f"ix_{name}_app_id", "app_id", "id"),
+    )
+
+
+reports = _definition_table("reports")
+dashboards = _definition_table(
+    "dashboards",
+    # Who may open it besides the app's administrators: {"everyone": bool, "roles": [app role keys]}.
+    Column("share", JsonType, nullable=False, default=dict),
+    Column("is_home", Boolean, nullable=False, default=False),
+)
