@@ -105,7 +105,8 @@ def admin_scope() -> Scope:
     return Scope(FULL, is_app_admin=True)
 
 
-def _membership(principal: Principal) -> ColumnElement:
+def role_membership(principal: Principal) -> ColumnElement:
+    """The one definition of "holds this app role": directly, through a department or a platform role."""
     conditions = [app_role_members.c.user_id == principal.id]
     if principal.department_ids:
         conditions.append(app_role_members.c.department_id.in_(principal.department_ids))
@@ -139,7 +140,7 @@ async def is_app_admin(conn: AsyncConnection, principal: Principal, app: dict[st
     query = (
         select(app_roles.c.id)
         .join(app_role_members, app_role_members.c.app_role_id == app_roles.c.id)
-        .where(app_roles.c.app_id == app["id"], app_roles.c.is_admin.is_(True), _membership(principal))
+        .where(app_roles.c.app_id == app["id"], app_roles.c.is_admin.is_(True), role_membership(principal))
         .limit(1)
     )
     return (await conn.execute(query)).first() is not None
@@ -170,7 +171,7 @@ async def authorize(
         .join(app_role_members, app_role_members.c.app_role_id == app_roles.c.id)
         .outerjoin(permission_groups, and_(permission_groups.c.app_role_id == app_roles.c.id,
                                            permission_groups.c.form_key == form_key))
-        .where(app_roles.c.app_id == app["id"], _membership(principal))
+        .where(app_roles.c.app_id == app["id"], role_membership(principal))
     )
     rows = [dict(r) for r in (await conn.execute(query)).mappings()]
     if any(r["is_admin"] for r in rows):
@@ -305,7 +306,7 @@ async def visible_apps(conn: AsyncConnection, principal: Principal) -> list[int]
         return None
     via_roles = (
         select(app_roles.c.app_id).join(app_role_members, app_role_members.c.app_role_id == app_roles.c.id)
-        .where(_membership(principal))
+        .where(role_membership(principal))
     )
     query = via_roles
     if not principal.is_external:

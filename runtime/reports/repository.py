@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.errors import AppError, NotFound
 from engines.form.compiled import CompiledForm
-from runtime.permissions.gate import _membership  # the one definition of "holds an app role"
+from runtime.permissions.gate import role_membership
 from runtime.context import Principal
 from runtime.tables import app_role_members, app_roles, departments, users
 
@@ -101,7 +101,7 @@ async def record_titles(conn: AsyncConnection, form: CompiledForm, title: str, i
 
 async def held_roles(conn: AsyncConnection, principal: Principal, app_id: int) -> set[str]:
     query = (select(app_roles.c.key).join(app_role_members, app_role_members.c.app_role_id == app_roles.c.id)
-             .where(app_roles.c.app_id == app_id, _membership(principal)))
+             .where(app_roles.c.app_id == app_id, role_membership(principal)))
     return {key for key, in await conn.execute(query)}
 
 

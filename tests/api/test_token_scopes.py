@@ -102,3 +102,16 @@ async def test_a_plain_token_keeps_its_full_rights(app, two_apps):
     _, token = await _token(two_apps)
     async with _bearer(app, token) as api:
         assert (await api.post(RECORDS.format(app="hr"), json={"title": "anywhere"})).status_code == 201
+
+
+async def test_read_only_token_may_run_a_report_but_not_save_one(app, two_apps):
+    _, token = await _token(two_apps, read_only=True)
+    api = _bearer(app, token)
+    definition = {"dataset": {"form": "deals"}, "dimensions": [{"field": "title"}],
+                  "measures": [{"key": "n", "agg": "count"}], "chart": {"type": "table"}}
+    ran = await api.post("/api/apps/crm/reports/run", json={"definition": definition})
+    assert ran.status_code == 200, ran.text
+    assert [row["n"] for row in ran.json()["rows"]] == [1]
+    saved = await api.post("/api/apps/crm/reports", json={"name": "Mine", "definition": definition})
+    assert saved.status_code == 403 and saved.json()["code"] == "token_read_only"
+    await api.aclose()
