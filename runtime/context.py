@@ -51,3 +51,10 @@ class Actor:
 
 
 SYSTEM = Actor(None, RequestMeta(ip=None, user_agent="qiqiao-system"))
+
+
+def system_actor(user_id: int, name: str, agent: str) -> Actor:
+    """Work done by the platform itself (a flow's automation, an inbound webhook) with full rights
+    over the app, in the name of `user_id` (created_by, history), marked `system` in the audit."""
+    principal = Principal(id=user_id, username=name, display_name=name, roles=frozenset({"admin"}), auth="system")
+    return Actor(principal, RequestMeta(user_agent=agent))

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import delete, select
 
 from core.errors import AppError, Invalid, NotFound
-from runtime.context import Actor, Principal, RequestMeta
+from runtime.context import system_actor
 from runtime.flows import service
 from runtime.flows.definitions import compiled_flow
 from runtime.flows.people import active_users
@@ -254,9 +254,7 @@ async def webhook(app_key: str, flow_key: str, request: Request, conn: Conn, clo
     if compiled.options[compiled.trigger].create_record:
         form = await form_row(conn, app["id"], compiled.definition.form)
         loaded = LoadedForm(app, form, await compiled_version(conn, app, form, form["published_version"]))
-        owner = row["created_by"] or 0
-        system = Actor(Principal(id=owner, username="webhook", display_name="webhook", roles=frozenset({"admin"}),
-                                 auth="system"), RequestMeta(user_agent=f"qiqiao-webhook/{flow_key}"))
+        system = system_actor(row["created_by"] or 0, "webhook", f"qiqiao-webhook/{flow_key}")
         t = records.Target(conn, clock, system, loaded, admin_scope(), "create")
         record_id = (await records.create(t, payload))["id"]
         payload = {}

@@ -26,7 +26,7 @@ from core.registry import Registry
 from engines import expr
 from engines.flow import Env, effects as fx
 from engines.form.query import ExprEnv, QueryError, compile_filter
-from runtime.context import Actor, Principal, RequestMeta
+from runtime.context import Actor, system_actor
 from runtime.flows import people, runner
 from runtime.forms.loader import LoadedForm, app_forms, compiled_version, form_row
 from runtime.notify.service import notify
@@ -69,8 +69,7 @@ class Step:
     def actor(self) -> Actor:
         """Automations act with the flow's authority, in the name of its initiator (or builder)."""
         uid = self.loaded.instance.get("initiator_id") or self.loaded.flow_row.get("created_by") or 0
-        principal = Principal(id=uid, username="flow", display_name="flow", roles=frozenset({"admin"}), auth="system")
-        return Actor(principal, RequestMeta(user_agent=f"qiqiao-flow/{self.loaded.id}"))
+        return system_actor(uid, "flow", f"qiqiao-flow/{self.loaded.id}")
 
     async def target(self, form_key: str | None, action: str) -> records.Target:
         app = self.loaded.app

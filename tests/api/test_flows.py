@@ -303,3 +303,22 @@ async def test_initiator_picks_the_approver_when_submitting_a_draft(world):
     await w.act("gm", "approve", task["id"])
     got = (await w.client.get(f"/api/apps/shop/forms/orders/records/{draft.json()['id']}")).json()
     assert got["flow_status"] == "approved" and got["draft"] is False
+
+
+async def test_a_new_version_never_changes_a_running_instance(world):
+    w, i = world, world.id
+    nodes = [node("t", "trigger.submit"), node("a", "approval", assignees=users(i("tech1"))), node("end", "end")]
+    await publish_flow(w.client, "shop", "pin", "orders", nodes, [edge("t", "a"), edge("a", "end")])
+    await w.client.post("/api/apps/shop/forms/orders/records", json={"title": "v1", "amount": 1})
+    nodes[1] = node("a", "approval", assignees=users(i("gm")))
+    draft = {"key": "pin", "name": {"en": "pin"}, "form": "orders", "nodes": nodes,
+             "edges": [edge("t", "a"), edge("a", "end")]}
+    assert (await w.client.put("/api/apps/shop/flows/pin/draft", json={"definition": draft})).status_code == 200
+    assert (await w.client.post("/api/apps/shop/flows/pin/publish", json={})).status_code == 200
+    await w.client.post("/api/apps/shop/forms/orders/records", json={"title": "v2", "amount": 1})
+    assert [t["title"] for t in await w.todo("gm")] == ["pin"]  # the new record follows version 2
+    (task,) = await w.todo("tech1")  # the running one stays on version 1
+    view = (await (await w.as_("tech1")).get(f"/api/flow/tasks/{task['id']}")).json()
+    assert view["instance"]["flow_version"] == 1
+    await w.act("tech1", "approve")
+    assert view["instance"]["status"] == "running"
