@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import en from "./en.json";
-import zhCN from "./zh-CN.json";
+import { messages } from "./messages";
 import { detectLanguage } from "./index";
 
 function flatKeys(obj: object, prefix = ""): string[] {
@@ -20,8 +19,8 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe("translations", () => {
-  const enKeys = new Set(flatKeys(en));
-  const zhKeys = new Set(flatKeys(zhCN));
+  const enKeys = new Set(flatKeys(messages.en));
+  const zhKeys = new Set(flatKeys(messages["zh-CN"]));
 
   it("have the same keys in zh-CN and English", () => {
     expect([...enKeys].filter((k) => !zhKeys.has(k))).toEqual([]);

@@ -6,8 +6,7 @@ import "dayjs/locale/zh-cn";
 import i18n from "i18next";
 import { setRequestLanguage } from "../api/client";
 import { initReactI18next } from "react-i18next";
-import en from "./en.json";
-import zhCN from "./zh-CN.json";
+import { messages } from "./messages";
 
 export type Language = "zh-CN" | "en";
 
@@ -80,7 +79,7 @@ export async function changeLanguage(lang: Language): Promise<void> {
 i18n.on("languageChanged", (lng) => applySideEffects(normalizeLanguage(lng) ?? "zh-CN"));
 
 void i18n.use(initReactI18next).init({
-  resources: { "zh-CN": { translation: zhCN }, en: { translation: en } },
+  resources: { "zh-CN": { translation: messages["zh-CN"] }, en: { translation: messages.en } },
   lng: detectLanguage(readStored(), browserLanguages()),
   fallbackLng: "zh-CN",
   supportedLngs: ["zh-CN", "en"],

@@ -1,23 +1,26 @@
 // Field types on the client, keyed by the same type strings as the server's field-type
-// registry (engines/form); a test will check that both sides list the same keys.
+// registry (engines/form); a test checks that both sides list the same keys.
 //
-// Plan: each type lives in its own folder, `registries/fields/<type>/`, and brings four
-// pieces that every screen composes, so the designer preview and the runtime form are
-// the same renderer:
-//   - designer panel: the property editor for the type's options in the form designer
-//   - input widget:   the control in forms (create, edit, fill-in tasks)
-//   - display cell:   how a value reads in lists, detail views and kanban cards
-//   - filter widget:  the operators and value inputs of list filters and report filters
-// plus its zh-CN and English display name and a one-line description for the palette.
-// Nothing outside this folder switches on type names.
-import type { ComponentType } from "react";
+// Each type lives in its own module under `registries/fields/` and registers one FieldTypeUI
+// (types.ts): input widget, display cell, filter operators and value input, client validation,
+// optionally its own designer panel. The designer preview and the runtime form are the same
+// renderer. Nothing outside this folder switches on type names.
+import type { FieldTypeUI } from "./types";
 
-export interface FieldTypeUI {
-  type: string;
-  DesignerPanel: ComponentType<never>;
-  InputWidget: ComponentType<never>;
-  DisplayCell: ComponentType<never>;
-  FilterWidget: ComponentType<never>;
+export type * from "./types";
+
+const registry = new Map<string, FieldTypeUI>();
+
+export function registerFieldType(ui: FieldTypeUI): void {
+  if (registry.has(ui.type)) throw new Error(`field type '${ui.type}' registered twice`);
+  registry.set(ui.type, ui);
 }
 
-export const fieldTypes: ReadonlyMap<string, FieldTypeUI> = new Map();
+export const fieldTypes: ReadonlyMap<string, FieldTypeUI> = registry;
+
+/** The UI of a type; an unknown type (a newer server) gets the plain-text fallback. */
+export function fieldUI(type: string): FieldTypeUI {
+  const ui = registry.get(type) ?? registry.get("text");
+  if (!ui) throw new Error("the field registry is empty: import registries/fields/all first");
+  return ui;
+}
