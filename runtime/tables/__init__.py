@@ -18,7 +18,8 @@ from runtime.tables.audit import audit_log
 from runtime.tables.files import file_refs, files
 from runtime.tables.jobs import import_uploads, jobs
 from runtime.tables.public import public_links, public_submissions
-from runtime.tables.reports import dashboards, reports
+from runtime.tables.reports import dashboard_links, dashboards, reports
+from runtime.tables.views import saved_views
 from runtime.tables.worker import notifications, outbox, timers
 from runtime.tables.flows import (
     delegations,
@@ -60,6 +61,8 @@ __all__ = [
     "import_uploads",
     "public_links",
     "public_submissions",
+    "dashboard_links",
+    "saved_views",
     "apps",
     "forms",
     "form_versions",

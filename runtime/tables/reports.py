@@ -33,3 +33,25 @@ dashboards = _definition_table(
     Column("share", JsonType, nullable=False, default=dict),
     Column("is_home", Boolean, nullable=False, default=False),
 )
+
+# Public read-only links to a dashboard. Whoever holds the unguessable link sees the dashboard as
+# its sharer saw it when sharing: `scope` freezes the sharer's standing (platform roles, app roles,
+# departments) at that moment; the sharer's later promotions never widen what the link shows.
+dashboard_links = Table(
+    "dashboard_links",
+    metadata,
+    Column("id", IdType, primary_key=True, autoincrement=True),
+    Column("app_id", IdType, ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("dashboard_id", IdType, ForeignKey("dashboards.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(128), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("scope", JsonType, nullable=False),
+    Column("views", Integer, nullable=False, default=0),
+    Column("created_by", IdType, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime),
+    Column("revoked_at", UTCDateTime),
+    Column("last_viewed_at", UTCDateTime),
+    Index("ix_dashboard_links_dashboard", "dashboard_id"),
+)
