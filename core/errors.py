@@ -49,8 +49,8 @@ class AppError(Exception):
 
 
 class NotFound(AppError):
-    def __init__(self, what: str = "resource", detail: str | None = None) -> None:
-        super().__init__("not_found", 404, detail or f"The {what} does not exist.", title="Not found")
+    def __init__(self, what: str = "resource", detail: str | None = None, detail_zh: str | None = None) -> None:
+        super().__init__("not_found", 404, detail or f"The {what} does not exist.", title="Not found", detail_zh=detail_zh)
 
 
 class Unauthorized(AppError):

@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     job_stale_seconds: float = 60.0
     # A report query running longer is cancelled with a clear message (504).
     report_timeout_seconds: float = 30.0
+    # PNG/PDF export of dashboards: the headless Chromium to run (default: `chromium` on the PATH),
+    # the address it loads the platform's pages from (default: the one the request came in on), and
+    # how long a board may take to draw.
+    chromium_path: str | None = None
+    render_url: str | None = None
+    export_timeout_seconds: float = 45.0
     # Outbound HTTP (webhooks, HTTP nodes) reaches public addresses only; these networks (CIDRs,
     # comma-separated) are let through as well, e.g. an intranet receiver.
     outbound_allow_cidrs: Annotated[list[str], NoDecode] = Field(default_factory=list)

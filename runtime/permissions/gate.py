@@ -106,7 +106,10 @@ def admin_scope() -> Scope:
 
 
 def role_membership(principal: Principal) -> ColumnElement:
-    """The one definition of "holds this app role": directly, through a department or a platform role."""
+    """The one definition of "holds this app role": directly, through a department or a platform role
+    — or, for a frozen standing, exactly the app roles it names."""
+    if principal.app_role_ids is not None:
+        return app_role_members.c.app_role_id.in_(sorted(principal.app_role_ids))
     conditions = [app_role_members.c.user_id == principal.id]
     if principal.department_ids:
         conditions.append(app_role_members.c.department_id.in_(principal.department_ids))

@@ -13,12 +13,13 @@ from pydantic import ValidationError
 
 from core.errors import AppError, Invalid, NotFound
 from engines.report import Where
-from engines.report.definition import DashboardDef, DateRange, GlobalFilter, Widget
+from engines.report.definition import DashboardDef, DateRange, ReportDef, Widget
 from engines.report.drill import below
 from runtime.permissions.gate import is_app_admin
 from runtime.records import service as records
 from runtime.reports import repository as repo
 from runtime.reports.service import RunOptions, Viewer, parse, run
+from runtime.reports.service import drill as drill_report
 from runtime.tables.reports import dashboards, reports
 
 DEFAULT_FIELDS = {"department": "owner_dept_id", "owner": "owner_id"}
@@ -48,58 +49,104 @@ async def opened(v: Viewer, dashboard_id: int) -> dict[str, Any]:
 async def data(v: Viewer, row: dict[str, Any], values: dict[str, Any], fresh: bool = False,
                timeout: float | None = None) -> dict[str, Any]:
     board = DashboardDef.model_validate(row["definition"])
-    departments: dict[int, int | None] | None = None
+    tree = _Departments(v)
     widgets = []
     for widget in board.widgets:
-        applied: list[tuple[GlobalFilter, str]] = []
-        for f in board.filters:
-            value = values.get(f.key, f.default)
-            if value in (None, "", [], {}):
-                continue
-            targets = [t.field for t in f.targets if t.widget == widget.id]
-            if not f.targets and f.kind in DEFAULT_FIELDS and widget.kind == "report":
-                targets = [DEFAULT_FIELDS[f.kind]]
-            applied += [(f, target) for target in targets]
-        if any(f.kind == "department" and f.include_subdepartments for f, _ in applied) and departments is None:
-            departments = await repo.department_tree(v.conn)
         try:
+            where, date_range = await _filtered(board, widget, values, tree)
             widgets.append({"id": widget.id, "kind": widget.kind,
-                            **await _widget(v, widget, applied, values, departments or {}, fresh, timeout)})
+                            **await _widget(v, widget, where, date_range, fresh, timeout)})
         except AppError as exc:
             widgets.append({"id": widget.id, "kind": widget.kind, "error": exc.to_problem()})
     return {"id": row["id"], "version": row["version"], "widgets": widgets}
 
 
-async def _widget(v: Viewer, widget: Widget, applied: list[tuple[GlobalFilter, str]], values: dict[str, Any],
-                  departments: dict[int, int | None], fresh: bool, timeout: float | None) -> dict[str, Any]:
-    if widget.kind == "text":
-        return {"html": widget.html}
-    where: list[Where] = []
-    date_range: DateRange | None = None
-    for f, target in applied:
-        value = values.get(f.key, f.default)
-        try:
-            if f.kind == "date_range":
-                date_range = DateRange.model_validate({**value, "field": target}) if isinstance(value, dict) else None
-                continue
-            ids = value if isinstance(value, list) else [value]
-            if f.kind == "department" and f.include_subdepartments:
-                ids = sorted({d for root in ids for d in below(departments, int(root))})
-            where.append(Where(field=target, op="in", value=ids))
-        except (ValidationError, ValueError, TypeError):
-            en, zh = f"The value of the filter '{f.key}' is not valid.", f"筛选条件“{f.key}”的值无效。"
-            raise Invalid(en, [{"path": f"filters.{f.key}", "message": en, "message_zh": zh, "code": "bad_value"}],
-                          detail_zh=zh) from None
-    if widget.kind == "records":
-        return {"records": await _records(v, widget, where, date_range)}
-    definition = widget.report
-    if definition is None:
-        saved = await repo.get(v.conn, reports, v.app["id"], widget.report_id or 0, "report")
-        definition = parse(saved["definition"])
+async def drill(v: Viewer, row: dict[str, Any], widget_id: str, values: dict[str, Any], path: list[dict[str, Any]],
+                fresh: bool = False, timeout: float | None = None, records: bool = True) -> dict[str, Any]:
+    """A click on a report widget, with the dashboard's filters as they are: `path` holds the clicked
+    values of each level drilled so far, the last one being the click just made. The answer is the
+    next level (its definition and data) or, past the last level, the matching records' filter."""
+    board = DashboardDef.model_validate(row["definition"])
+    widget = next((w for w in board.widgets if w.id == widget_id), None)
+    if widget is None or widget.kind != "report":
+        raise NotFound("widget")
+    where, date_range = await _filtered(board, widget, values, _Departments(v))
+    definition = await _definition(v, widget)
     options = RunOptions(where=where, date_range=date_range, fresh=fresh)
     if timeout is not None:
         options.timeout = timeout
-    return {"data": await run(v, definition, options)}
+    answer: dict[str, Any] = {}
+    for depth, clicked in enumerate(path):
+        answer = await drill_report(v, definition, clicked, options)
+        if answer["kind"] != "report":
+            if depth < len(path) - 1 or not records:
+                en, zh = "This chart cannot be drilled any deeper.", "此图表无法继续下钻。"
+                raise Invalid(en, [{"path": f"path.{depth}", "message": en, "message_zh": zh, "code": "no_level"}],
+                              detail_zh=zh)
+            return {**answer, "depth": depth + 1}
+        definition = parse(answer["definition"])
+        options = RunOptions(fresh=fresh, timeout=options.timeout)
+    return {**answer, "depth": len(path)}
+
+
+class _Departments:
+    """The department tree, read once per request and only when a filter takes sub-departments."""
+
+    def __init__(self, v: Viewer) -> None:
+        self.v = v
+        self.tree: dict[int, int | None] | None = None
+
+    async def below(self, roots: list[Any]) -> list[int]:
+        if self.tree is None:
+            self.tree = await repo.department_tree(self.v.conn)
+        return sorted({d for root in roots for d in below(self.tree, int(root))})
+
+
+async def _filtered(board: DashboardDef, widget: Widget, values: dict[str, Any],
+                    tree: _Departments) -> tuple[list[Where], DateRange | None]:
+    """The conditions the global filters wired to `widget` put on it, with the values given."""
+    where: list[Where] = []
+    date_range: DateRange | None = None
+    for f in board.filters:
+        value = values.get(f.key, f.default)
+        if value in (None, "", [], {}):
+            continue
+        targets = [t.field for t in f.targets if t.widget == widget.id]
+        if not f.targets and f.kind in DEFAULT_FIELDS and widget.kind == "report":
+            targets = [DEFAULT_FIELDS[f.kind]]
+        for target in targets:
+            try:
+                if f.kind == "date_range":
+                    date_range = DateRange.model_validate({**value, "field": target}) if isinstance(value, dict) else None
+                    continue
+                ids = value if isinstance(value, list) else [value]
+                if f.kind == "department" and f.include_subdepartments:
+                    ids = await tree.below(ids)
+                where.append(Where(field=target, op="in", value=ids))
+            except (ValidationError, ValueError, TypeError):
+                en, zh = f"The value of the filter '{f.key}' is not valid.", f"筛选条件“{f.key}”的值无效。"
+                raise Invalid(en, [{"path": f"filters.{f.key}", "message": en, "message_zh": zh, "code": "bad_value"}],
+                              detail_zh=zh) from None
+    return where, date_range
+
+
+async def _definition(v: Viewer, widget: Widget) -> ReportDef:
+    if widget.report is not None:
+        return widget.report
+    saved = await repo.get(v.conn, reports, v.app["id"], widget.report_id or 0, "report")
+    return parse(saved["definition"])
+
+
+async def _widget(v: Viewer, widget: Widget, where: list[Where], date_range: DateRange | None, fresh: bool,
+                  timeout: float | None) -> dict[str, Any]:
+    if widget.kind == "text":
+        return {"html": widget.html}
+    if widget.kind == "records":
+        return {"records": await _records(v, widget, where, date_range)}
+    options = RunOptions(where=where, date_range=date_range, fresh=fresh)
+    if timeout is not None:
+        options.timeout = timeout
+    return {"data": await run(v, await _definition(v, widget), options)}
 
 
 async def _records(v: Viewer, widget: Widget, where: list[Where], date_range: DateRange | None) -> dict[str, Any]:

@@ -4,6 +4,7 @@ down, exports, and dashboards with their data. Managing them is builder/reports.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -12,11 +13,13 @@ from pydantic import ValidationError
 
 from core.errors import Invalid
 from engines.report import CHART_TYPES, ReportDef
-from runtime.identity.deps import ClockDep, Conn, CurrentActor, CurrentUser
+from runtime.identity.deps import ClockDep, Conn, CurrentActor, CurrentUser, Meta, SettingsDep
+from runtime.audit import service as audit
 from runtime.reports import dashboards as boards
+from runtime.reports import links, snapshot
 from runtime.reports import repository as repo
 from runtime.reports import service
-from runtime.reports.schemas import DrillBody, ExportBody, RunBody, RunParams
+from runtime.reports.schemas import DashboardDrillBody, DrillBody, ExportBody, LinkBody, RunBody, RunParams
 from runtime.reports.service import RunOptions, Viewer
 from runtime.tables.reports import reports
 
@@ -143,18 +146,109 @@ async def get_dashboard(app_key: str, dashboard_id: int, conn: Conn, actor: Curr
     return dashboard_out(await boards.opened(v, dashboard_id))
 
 
-@router.get(APP + "/dashboards/{dashboard_id}/data")
-async def dashboard_data(app_key: str, dashboard_id: int, request: Request, conn: Conn, actor: CurrentActor,
-                         clock: ClockDep, filters: str | None = Query(None, max_length=20000,
-                                                                      description="JSON: global filter key → value"),
-                         fresh: bool = False) -> dict:
-    v = await _viewer(conn, clock, actor, app_key)
-    row = await boards.opened(v, dashboard_id)
+def _filter_values(filters: str | None) -> dict[str, Any]:
     try:
         values = json.loads(filters) if filters else {}
     except json.JSONDecodeError:
         values = None
     if not isinstance(values, dict):
         raise Invalid("`filters` is a JSON object of global filter values.",
-                      [{"path": "filters", "message": "Expected a JSON object."}])
-    return await boards.data(v, row, values, fresh, timeout_of(request))
+                      [{"path": "filters", "message": "Expected a JSON object.", "message_zh": "应为 JSON 对象。"}],
+                      detail_zh="`filters` 应为全局筛选值的 JSON 对象。")
+    return values
+
+
+FiltersQuery = Query(None, max_length=20000, description="JSON: global filter key → value")
+
+
+@router.get(APP + "/dashboards/{dashboard_id}/data")
+async def dashboard_data(app_key: str, dashboard_id: int, request: Request, conn: Conn, actor: CurrentActor,
+                         clock: ClockDep, filters: str | None = FiltersQuery, fresh: bool = False) -> dict:
+    v = await _viewer(conn, clock, actor, app_key)
+    row = await boards.opened(v, dashboard_id)
+    return await boards.data(v, row, _filter_values(filters), fresh, timeout_of(request))
+
+
+@router.post(APP + "/dashboards/{dashboard_id}/drill")
+async def dashboard_drill(app_key: str, dashboard_id: int, body: DashboardDrillBody, request: Request, conn: Conn,
+                          actor: CurrentActor, clock: ClockDep) -> dict:
+    v = await _viewer(conn, clock, actor, app_key)
+    row = await boards.opened(v, dashboard_id)
+    return await boards.drill(v, row, body.widget, body.filters, body.path, body.fresh, timeout_of(request))
+
+
+# -- public links and PNG/PDF export -------------------------------------------------------------------
+
+
+@router.get(APP + "/dashboards/{dashboard_id}/links")
+async def list_links(app_key: str, dashboard_id: int, conn: Conn, actor: CurrentActor, clock: ClockDep) -> dict:
+    return {"items": await links.listed(await _viewer(conn, clock, actor, app_key), dashboard_id)}
+
+
+@router.post(APP + "/dashboards/{dashboard_id}/links", status_code=201)
+async def create_link(app_key: str, dashboard_id: int, body: LinkBody, conn: Conn, actor: CurrentActor,
+                      clock: ClockDep, settings: SettingsDep) -> dict:
+    v = await _viewer(conn, clock, actor, app_key)
+    return await links.create(v, settings, dashboard_id, body.name, body.expires_in_days, filters=body.filters)
+
+
+@router.delete(APP + "/dashboard-links/{link_id}", status_code=204)
+async def revoke_link(app_key: str, link_id: int, conn: Conn, actor: CurrentActor, clock: ClockDep) -> Response:
+    await links.revoke(await _viewer(conn, clock, actor, app_key), link_id)
+    return Response(status_code=204)
+
+
+@router.get(APP + "/dashboards/{dashboard_id}/export")
+async def export_dashboard(app_key: str, dashboard_id: int, request: Request, actor: CurrentActor, clock: ClockDep,
+                           settings: SettingsDep, format: Literal["png", "pdf"] = "png",
+                           filters: str | None = FiltersQuery) -> Response:
+    """The whole board as PNG or PDF, drawn by headless Chromium from the board's own page through
+    a link that lives for the seconds it takes (runtime/reports/snapshot.py)."""
+    values = _filter_values(filters)
+    executable = snapshot.browser_path(settings)
+    if executable is None:
+        raise snapshot.unavailable()
+    db = request.app.state.db
+    async with db.transaction() as conn:
+        v = await _viewer(conn, clock, actor, app_key)
+        link = await links.create(v, settings, dashboard_id, "export", None, purpose="export",
+                                  lifetime=timedelta(seconds=settings.export_timeout_seconds * 2), filters=values)
+        name = (await boards.opened(v, dashboard_id))["name"]
+        audit.record(conn, actor, "dashboard.export", target_type=f"{app_key}.dashboard", target_id=dashboard_id,
+                     after={"format": format})
+    base = (settings.render_url or str(request.base_url)).rstrip("/")
+    try:
+        content = await snapshot.render(f"{base}{link['path']}?print=1", format, executable,
+                                        settings.export_timeout_seconds)
+    finally:
+        async with db.transaction() as conn:
+            await links.forget(conn, link["id"])
+    return _download(content, "image/png" if format == "png" else "application/pdf", f"{name}.{format}")
+
+
+def _locale(request: Request) -> str:
+    return "en" if request.headers.get("accept-language", "").lower().startswith("en") else "zh-CN"
+
+
+@router.get("/api/public/dashboards/{token}")
+async def public_dashboard(token: str, request: Request, conn: Conn, clock: ClockDep, settings: SettingsDep,
+                           meta: Meta) -> dict:
+    v, row, _ = await links.opened(conn, settings, clock, token, _locale(request), meta)
+    board = {key: value for key, value in dashboard_out(row).items() if key != "share"}
+    return {"app": {key: v.app[key] for key in ("key", "name", "icon", "color")}, "dashboard": board}
+
+
+@router.get("/api/public/dashboards/{token}/data")
+async def public_dashboard_data(token: str, request: Request, conn: Conn, clock: ClockDep, settings: SettingsDep,
+                                meta: Meta, filters: str | None = FiltersQuery) -> dict:
+    v, row, fixed = await links.opened(conn, settings, clock, token, _locale(request), meta)
+    return await boards.data(v, row, {**_filter_values(filters), **fixed}, False, timeout_of(request))
+
+
+@router.post("/api/public/dashboards/{token}/drill")
+async def public_dashboard_drill(token: str, body: DashboardDrillBody, request: Request, conn: Conn, clock: ClockDep,
+                                 settings: SettingsDep, meta: Meta) -> dict:
+    """One level deeper only: a public link never opens records."""
+    v, row, fixed = await links.opened(conn, settings, clock, token, _locale(request), meta)
+    return await boards.drill(v, row, body.widget, {**body.filters, **fixed}, body.path, False, timeout_of(request),
+                              records=False)

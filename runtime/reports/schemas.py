@@ -42,3 +42,17 @@ class ExportBody(RunParams):
     definition: dict[str, Any]
     format: Literal["xlsx", "csv"] = "xlsx"
 
+
+
+class DashboardDrillBody(Strict):
+    widget: str = Field(pattern=r"^[a-z][a-z0-9_]{0,47}$")
+    filters: dict[str, Any] = Field(default_factory=dict, description="the global filter values shown")
+    path: list[dict[str, Any]] = Field(min_length=1, max_length=5,
+                                       description="the clicked values of each level so far, the newest last")
+    fresh: bool = False
+
+
+class LinkBody(Strict):
+    name: str = Field(min_length=1, max_length=128)
+    expires_in_days: int | None = Field(None, ge=1, le=3650)
+    filters: dict[str, Any] = Field(default_factory=dict, description="global filter values the link always applies")

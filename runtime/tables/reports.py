@@ -44,14 +44,15 @@ dashboard_links = Table(
     Column("app_id", IdType, ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
     Column("dashboard_id", IdType, ForeignKey("dashboards.id", ondelete="CASCADE"), nullable=False),
     Column("name", String(128), nullable=False),
+    # "share": made by a person and listed; "export": made by the PNG/PDF exporter for the seconds
+    # its headless browser needs, then deleted.
+    Column("purpose", String(16), nullable=False, default="share"),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("prefix", String(16), nullable=False),
     Column("scope", JsonType, nullable=False),
-    Column("views", Integer, nullable=False, default=0),
     Column("created_by", IdType, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime),
     Column("revoked_at", UTCDateTime),
-    Column("last_viewed_at", UTCDateTime),
     Index("ix_dashboard_links_dashboard", "dashboard_id"),
 )
