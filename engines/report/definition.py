@@ -232,6 +232,15 @@ class Chart(Strict):
     settings: dict[str, Any] = Field(default_factory=dict)
 
 
+class RecordPage(Strict):
+    """Show this report on the page of each record its base form links to, scoped to that record's
+    related rows: through `link` (a link field of the base form) — a customer's revenue by month on
+    the customer's page, from a report on contracts linking to customers."""
+
+    link: str = Field(pattern=KEY_PATTERN)
+    position: int = Field(0, ge=0, le=100, description="order among the charts of the page")
+
+
 class ReportDef(Strict):
     label: I18nText | None = None
     description: LongI18nText | None = None
@@ -243,6 +252,7 @@ class ReportDef(Strict):
     limit: int = Field(DEFAULT_ROWS, ge=1, le=MAX_ROWS)
     drill: list[Dimension] = Field(default_factory=list, max_length=4, description="levels below the first dimension")
     chart: Chart = Field(default_factory=lambda: Chart(type="table"))
+    record_page: RecordPage | None = None
 
     @model_validator(mode="after")
     def _unique_keys(self) -> "ReportDef":

@@ -194,6 +194,11 @@ class Planner:
                 self.resolve(where.field, f"dataset.where.{index}.field")
             if ref is not None:
                 plan.where.append((where, ref))
+        if self.d.record_page is not None:
+            spec = base_form.specs.get(self.d.record_page.link)
+            if spec is None or spec.type.type not in ("link", "links"):
+                self.fail("record_page.link", "not_a_link", f"'{self.d.record_page.link}' is not a link field of "
+                          f"'{dataset.form}'.", f"“{self.d.record_page.link}”不是表单“{dataset.form}”的关联字段。")
         if dataset.date_range is not None:
             ref = self.resolve(dataset.date_range.field, "dataset.date_range.field")
             if ref is not None and ref.kind not in ("date", "datetime"):

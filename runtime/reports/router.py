@@ -126,6 +126,14 @@ async def export_unsaved(app_key: str, body: ExportBody, request: Request, conn:
     return _download(*await service.export(v, definition, body.format, name, options))
 
 
+@router.get(APP + "/forms/{form_key}/records/{record_id}/charts")
+async def record_charts(app_key: str, form_key: str, record_id: int, request: Request, conn: Conn, actor: CurrentActor,
+                        clock: ClockDep) -> dict:
+    """The charts on a record's page: saved reports with `record_page` linking to this form."""
+    v = await _viewer(conn, clock, actor, app_key)
+    return {"items": await service.record_charts(v, form_key, record_id, timeout_of(request))}
+
+
 # -- dashboards --------------------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.clock import Clock
-from core.errors import Forbidden, Invalid, NotFound
+from core.errors import AppError, Forbidden, Invalid, NotFound
 from engines.form.compiled import CompiledForm
 from engines.report import (
     Access,
@@ -43,6 +43,7 @@ from runtime.permissions import authorize, visible_apps
 from runtime.records.compute import PLATFORM_TZ, context_for
 from runtime.reports import repository as repo
 from runtime.reports.cache import RESULTS
+from runtime.tables.reports import reports
 from runtime.transfer.writer import XLSX_MEDIA_TYPE, CsvRows, XlsxSheet
 
 DEFAULT_TIMEOUT = 30.0  # seconds a report's query may run
@@ -251,6 +252,40 @@ async def record_scope(v: Viewer, definition: ReportDef, field_key: str, record_
     if spec.type.type == "link":
         return Where(field=field_key, op="eq", value=record_id)
     return Where(field=field_key, op="has_any", value=[record_id])
+
+
+async def record_charts(v: Viewer, form_key: str, record_id: int, timeout: float | None = None) -> list[dict[str, Any]]:
+    """The saved reports shown on the pages of `form_key`'s records (`record_page`), each run over
+    the rows linking to this record. A report reading a form the viewer may not see is left out;
+    one that fails otherwise carries its problem. 404 when the viewer may not see the record."""
+    await v.load()
+    target = v.forms.get(form_key)
+    if target is None:
+        raise NotFound("form")
+    access = (await v.access({form_key}, "view"))[form_key]
+    if not await repo.record_visible(v.conn, target, record_id, access.rows):
+        raise NotFound("record")
+    shown = []
+    for row in await repo.listed(v.conn, reports, v.app["id"]):
+        page = (row["definition"] or {}).get("record_page")
+        base = v.forms.get((row["definition"].get("dataset") or {}).get("form", ""))
+        spec = base.specs.get(page["link"]) if page and base is not None else None
+        if spec is None or getattr(spec.options, "form", None) != form_key:
+            continue
+        entry = {"id": row["id"], "name": row["name"], "version": row["version"], "position": page.get("position", 0)}
+        try:
+            definition = parse(row["definition"])
+            where = await record_scope(v, definition, page["link"], record_id)
+            options = RunOptions(where=[where])
+            if timeout is not None:
+                options.timeout = timeout
+            entry["data"] = await run(v, definition, options)
+        except NotFound:
+            continue
+        except AppError as exc:
+            entry["error"] = exc.to_problem()
+        shown.append(entry)
+    return sorted(shown, key=lambda e: (e["position"], e["id"]))
 
 
 # -- drill-down and exports --------------------------------------------------------------------------
