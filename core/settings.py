@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 20 * 1024 * 1024
     max_import_bytes: int = 50 * 1024 * 1024
     frontend_dist: Path = REPO_ROOT / "frontend" / "dist"
+    # App templates offered in the builder's gallery: one app package folder each.
+    templates_dir: Path = REPO_ROOT / "templates_catalog"
     session_ttl_hours: int = 24 * 7
     login_max_failures: int = 5
     login_max_failures_per_ip: int = 30

@@ -28,6 +28,7 @@ from runtime import problems
 from builder.apps.router import router as apps_router
 from builder.excel_form import router as excel_form_router
 from builder.flows.router import calendars_router, router as flows_router
+from builder.packages.router import router as packages_router
 from builder.forms.router import router as forms_router
 from builder.permissions.router import router as permissions_router
 from builder.reports.router import router as report_design_router
@@ -62,7 +63,7 @@ from runtime.worker.loop import Worker
 API_ROUTERS = (
     auth_router, org_router, directory_router, audit_router, apps_router, forms_router, excel_form_router,
     transfer_router, comments_router, related_router, ownership_router, my_permissions_router, flow_work_router,
-    records_router,
+    records_router, packages_router,
     field_types_router, files_router, public_router, expr_router, permissions_router, notifications_router,
     flows_router, calendars_router, flow_node_types_router, reports_router, report_design_router,
 )

@@ -1,4 +1,4 @@
-"""The `qiqiao` command: serve, worker, migrate, create-admin, version."""
+"""The `qiqiao` command: serve, worker, migrate, create-admin, install-template, version."""
 
 from __future__ import annotations
 
@@ -31,6 +31,13 @@ def main(argv: list[str] | None = None) -> int:
     admin.add_argument("--if-none", action="store_true", help="do nothing when an active administrator exists")
     admin.add_argument("--reset", action="store_true", help="set a new password for an existing user")
 
+    template = commands.add_parser("install-template", help="install an app from the template catalogue")
+    template.add_argument("name", help="a folder of the catalogue, e.g. crm")
+    template.add_argument("--demo", action="store_true", help="also fill it with the template's demo data")
+    template.add_argument("--key", default=None, help="the new app's key (default: the template's, or the next free one)")
+    template.add_argument("--as", dest="username", default=None, help="install as this user (default: the first administrator)")
+    template.add_argument("--if-absent", action="store_true", help="do nothing when the app's key is taken already")
+
     commands.add_parser("version", help="print the version")
 
     args = parser.parse_args(argv)
@@ -50,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "create-admin":
             return asyncio.run(_create_admin(settings, args))
+        if args.command == "install-template":
+            return asyncio.run(_install_template(settings, args))
         if args.command == "worker":
             return asyncio.run(_run_worker(settings))
         if args.command == "serve":
@@ -98,6 +107,48 @@ async def _run_worker(settings) -> int:
         await Worker(db, SystemClock(), settings).run_forever(stop)
     finally:
         await db.dispose()
+    return 0
+
+
+async def _install_template(settings, args) -> int:
+    from sqlalchemy import select
+
+    from builder.packages import catalogue
+    from core.clock import SystemClock
+    from core.db import Database
+    from core.errors import AppError
+    from runtime.context import Actor, RequestMeta
+    from runtime.identity import repository as identity_repo
+    from runtime.identity.service import principal_of
+    from runtime.tables import apps, roles, user_roles, users
+
+    db = Database(settings.database_url)
+    try:
+        async with db.transaction() as conn:
+            if args.username:
+                user = (await conn.execute(select(users).where(users.c.username == args.username))).mappings().first()
+            else:
+                user = (await conn.execute(
+                    select(users).join(user_roles, user_roles.c.user_id == users.c.id).join(roles, roles.c.id == user_roles.c.role_id)
+                    .where(roles.c.key == "admin", users.c.is_active.is_(True)).order_by(users.c.id).limit(1))).mappings().first()
+            if user is None:
+                print("qiqiao: no such user (create an administrator first: qiqiao create-admin)", file=sys.stderr)
+                return 2
+            wanted = args.key or catalogue.package(settings, args.name).manifest.app.key
+            if args.if_absent and (await conn.execute(select(apps.c.id).where(apps.c.key == wanted))).first():
+                print(f"The app '{wanted}' exists already; nothing changed.")
+                return 0
+            user = await identity_repo.user_by_id(conn, user["id"])
+            actor = Actor(await principal_of(conn, user, auth="system"), RequestMeta(user_agent="qiqiao-cli"))
+            result = await catalogue.install(conn, SystemClock(), settings, actor, args.name, args.key, None, args.demo)
+    except AppError as exc:
+        details = "; ".join(f"{e['path']}: {e['message']}" for e in exc.errors[:20])
+        print(f"qiqiao: {exc.detail} {details}".strip(), file=sys.stderr)
+        return 2
+    finally:
+        await db.dispose()
+    print(f"Installed the template '{args.name}' as the app '{result['app']['key']}'"
+          f"{' with demo data' if args.demo else ''}.")
     return 0
 
 

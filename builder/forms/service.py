@@ -55,7 +55,7 @@ async def _compile_draft(conn: AsyncConnection, app: dict[str, Any], draft: Form
     return compile_form(app["key"], draft, context, version=version)
 
 
-async def _problems(conn: AsyncConnection, app: dict[str, Any], draft: FormDef) -> list[dict[str, str]]:
+async def draft_problems(conn: AsyncConnection, app: dict[str, Any], draft: FormDef) -> list[dict[str, str]]:
     try:
         await _compile_draft(conn, app, draft, 0)
     except DefinitionError as exc:
@@ -90,7 +90,7 @@ async def create_form(conn: AsyncConnection, clock: Clock, actor: Actor, app_key
     )
     audit.record(conn, actor, "form.create", target_type="form", target_id=f"{app_key}.{draft.key}")
     row = await form_row(conn, app["id"], draft.key)
-    return form_out(row, problems=await _problems(conn, app, draft))
+    return form_out(row, problems=await draft_problems(conn, app, draft))
 
 
 async def list_forms(conn: AsyncConnection, actor: Actor, app_key: str) -> list[dict[str, Any]]:
@@ -115,7 +115,7 @@ async def get_form(conn: AsyncConnection, actor: Actor, app_key: str, form_key: 
                 )
             )
         ).scalar_one()
-    problems = await _problems(conn, app, FormDef.model_validate(row["draft"])) if app["can_design"] else []
+    problems = await draft_problems(conn, app, FormDef.model_validate(row["draft"])) if app["can_design"] else []
     return form_out(row, published, problems)
 
 
@@ -136,7 +136,7 @@ async def save_draft(
         )
     )
     row = await form_row(conn, app["id"], form_key)
-    return form_out(row, problems=await _problems(conn, app, draft))
+    return form_out(row, problems=await draft_problems(conn, app, draft))
 
 
 async def _planned(conn: AsyncConnection, app: dict[str, Any], row: dict[str, Any]):
