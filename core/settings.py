@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     outbound_allow_cidrs: Annotated[list[str], NoDecode] = Field(default_factory=list)
     outbound_timeout_seconds: float = 30.0
     outbound_max_response_bytes: int = 1024 * 1024
+    # A webhook whose deliveries fail this many attempts in a row is switched off (its creator is told).
+    webhook_disable_after: int = 20
 
     @field_validator("plugins", "outbound_allow_cidrs", mode="before")
     @classmethod

@@ -55,6 +55,10 @@ from runtime.flows.router import router as flow_work_router
 from runtime.flows import work as flow_work  # noqa: F401  (registers the flow timer handlers)
 from runtime.flows.starting import records_written
 from runtime.records.service import on_written
+from runtime.flows.events import on_flow_event
+from runtime.webhooks import delivery as webhook_delivery  # noqa: F401  (registers the "webhook" delivery kind)
+from runtime.webhooks import service as webhooks
+from runtime.webhooks.router import router as webhooks_router
 from runtime.notify.router import router as notifications_router
 from runtime.worker.loop import Worker
 
@@ -63,7 +67,7 @@ from runtime.worker.loop import Worker
 API_ROUTERS = (
     auth_router, org_router, directory_router, audit_router, apps_router, forms_router, excel_form_router,
     transfer_router, comments_router, related_router, ownership_router, my_permissions_router, flow_work_router,
-    records_router, packages_router,
+    records_router, packages_router, webhooks_router,
     field_types_router, files_router, public_router, expr_router, permissions_router, notifications_router,
     flows_router, calendars_router, flow_node_types_router, reports_router, report_design_router,
 )
@@ -76,6 +80,8 @@ def configure(settings: Settings) -> None:
     register_sqlite_hook(install_sqlite_functions)  # RE2 regexp and friends the expression compiler emits
     register_reader_check(reader_of_record)  # readers of a record may download the files it names
     on_written(records_written)  # record triggers of flows
+    on_written(webhooks.records_written)  # outbound webhooks of record events
+    on_flow_event(webhooks.flow_event)  # … and of flow events
     configure_logging(settings.log_level)
     for module in settings.plugins:
         importlib.import_module(module)

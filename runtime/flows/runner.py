@@ -26,7 +26,7 @@ from core.errors import AppError, NotFound
 from engines import expr
 from engines.flow import CompiledFlow, Env, FlowError, effects as fx, step
 from engines.form.compiled import CompiledForm
-from runtime.flows import people
+from runtime.flows import events, people
 from runtime.flows.definitions import calendar, compiled_flow
 from runtime.forms.loader import compiled_version
 from runtime.notify.service import notify
@@ -282,6 +282,8 @@ async def _record_status(loaded: Loaded, status: str) -> None:
 
 
 async def _finished(loaded: Loaded, effect: fx.Finished) -> None:
+    await events.emit(loaded.conn, loaded.clock, loaded.app, loaded.instance, "flow.finished",
+                      {"flow": loaded.flow_row["key"], "status": effect.status})
     parent_id, parent_node = loaded.instance.get("parent_id"), loaded.instance.get("parent_node")
     if parent_id is None or parent_node is None:
         return

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.clock import Clock
 from engines.flow import NODE_TYPES, effects as fx
 from engines.form.compiled import CompiledForm
-from runtime.flows import runner
+from runtime.flows import events, runner
 from runtime.flows.definitions import compiled_flow, published_flows
 from runtime.forms.loader import compiled_version, form_row
 from runtime.records.compute import PLATFORM_TZ, context_for
@@ -78,6 +78,7 @@ async def start_instance(conn: AsyncConnection, clock: Clock, app: dict[str, Any
                             "form_id": form_id, "record_id": record_id, "parent_id": parent[0] if parent else None,
                             "parent_node": parent[1] if parent else None, "initiator_id": initiator, "title": title[:400],
                             "status": "running", "state": {}, "vars": vars or {}, "ended_at": None}, form)
+    await events.emit(conn, clock, app, loaded.instance, "flow.started", {"flow": flow_row["key"]})
     return await runner.apply(loaded, fx.Start(initiator, chosen or {}))
 
 

@@ -20,6 +20,7 @@ from runtime.tables.jobs import import_uploads, jobs
 from runtime.tables.public import public_links, public_submissions
 from runtime.tables.reports import dashboard_links, dashboards, reports
 from runtime.tables.views import saved_views
+from runtime.tables.webhooks import webhook_attempts, webhooks
 from runtime.tables.worker import notifications, outbox, timers
 from runtime.tables.flows import (
     delegations,
@@ -63,6 +64,8 @@ __all__ = [
     "public_submissions",
     "dashboard_links",
     "saved_views",
+    "webhooks",
+    "webhook_attempts",
     "apps",
     "forms",
     "form_versions",

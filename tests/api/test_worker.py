@@ -291,6 +291,7 @@ class Receiver:
     def __init__(self, status: int = 200, delay: float = 0.0) -> None:
         self.status, self.delay = status, delay
         self.seen: list[tuple[str, str | None, bytes]] = []
+        self.headers: list[dict[str, str]] = []
         self.lock = threading.Lock()
         receiver = self
 
@@ -302,6 +303,7 @@ class Receiver:
                     return
                 with receiver.lock:
                     receiver.seen.append((self.path, self.headers.get("idempotency-key"), body))
+                    receiver.headers.append({k.lower(): v for k, v in self.headers.items()})
                 time.sleep(receiver.delay)
                 try:
                     self.send_response(receiver.status)

@@ -1,0 +1,1 @@
+"""Outbound webhooks: signed JSON deliveries of record and flow events, through the outbox."""
