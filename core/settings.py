@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     outbound_allow_cidrs: Annotated[list[str], NoDecode] = Field(default_factory=list)
     outbound_timeout_seconds: float = 30.0
     outbound_max_response_bytes: int = 1024 * 1024
+    # Requests a minute one API token may make (per server process), unless the token sets its own.
+    api_rate_per_minute: int = 6000
     # A webhook whose deliveries fail this many attempts in a row is switched off (its creator is told).
     webhook_disable_after: int = 20
 

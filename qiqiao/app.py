@@ -47,6 +47,7 @@ from runtime.permissions.router import router as my_permissions_router
 from runtime.records.ownership import router as ownership_router
 from runtime.records.file_access import reader_of_record
 from runtime.records.related import router as related_router
+from runtime.records.openapi import router as app_openapi_router
 from runtime.records.router import router as records_router
 from runtime.transfer import imports as transfer_imports
 from runtime.reports.router import router as reports_router
@@ -67,7 +68,7 @@ from runtime.worker.loop import Worker
 API_ROUTERS = (
     auth_router, org_router, directory_router, audit_router, apps_router, forms_router, excel_form_router,
     transfer_router, comments_router, related_router, ownership_router, my_permissions_router, flow_work_router,
-    records_router, packages_router, webhooks_router,
+    records_router, packages_router, webhooks_router, app_openapi_router,
     field_types_router, files_router, public_router, expr_router, permissions_router, notifications_router,
     flows_router, calendars_router, flow_node_types_router, reports_router, report_design_router,
 )

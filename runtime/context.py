@@ -28,6 +28,7 @@ class Principal:
     token_id: int | None = None
     read_only: bool = False  # an API token narrowed to reading
     app_keys: frozenset[str] | None = None  # an API token narrowed to these apps (None: all)
+    rate_per_minute: int | None = None  # an API token's own request rate (None: the platform's default)
     # A standing frozen at some moment (a public dashboard link): exactly these app roles, instead
     # of the roles held now through the user, their departments and platform roles.
     app_role_ids: frozenset[int] | None = None

@@ -6,6 +6,7 @@ transaction that commits after the endpoint returns and before the response is s
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, AsyncIterator
 from urllib.parse import urlsplit
 
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.clock import Clock
 from core.errors import AppError, Forbidden, Unauthorized
+from core.ratelimit import Buckets
 from core.settings import Settings
 from runtime.context import Actor, Principal, RequestMeta
 from runtime.identity import service
@@ -78,6 +80,7 @@ async def _principal(request: Request, conn: Conn) -> Principal:
             raise Unauthorized("Use 'Authorization: Bearer <API token>'.")
         principal = await service.authenticate_token(conn, settings, clock, token.strip())
         _check_token_narrowing(request, principal)
+        _check_rate(request, principal, settings)
         return principal
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
@@ -95,6 +98,18 @@ async def _principal(request: Request, conn: Conn) -> Principal:
 # any action but reading, and any app outside the token's.
 READ_ONLY_POST = ("/records/query", "/reports/run", "/drill")  # reads sent by POST: no write transaction
 READ_BY_POST = (*READ_ONLY_POST, "/records/export", "/reports/export")  # what a read-only API token may POST
+
+
+def _check_rate(request: Request, principal: Principal, settings: Settings) -> None:
+    """API tokens are held to their rate (429 with Retry-After beyond it); sessions are not."""
+    buckets = getattr(request.app.state, "token_buckets", None)
+    if buckets is None:
+        buckets = request.app.state.token_buckets = Buckets()
+    wait = buckets.take(principal.token_id, principal.rate_per_minute or settings.api_rate_per_minute, time.monotonic())
+    if wait is not None:
+        raise AppError("rate_limited", 429, f"This API token made too many requests; try again in {wait:g} s.",
+                       title="Too many requests", headers={"Retry-After": f"{wait:g}"},
+                       detail_zh=f"此 API 令牌请求过于频繁，请 {wait:g} 秒后再试。")
 
 
 def _check_token_narrowing(request: Request, principal: Principal) -> None:

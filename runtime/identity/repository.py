@@ -152,6 +152,7 @@ _TOKEN_WITH_USER = _with_memberships(
         api_tokens.c.last_used_at,
         api_tokens.c.read_only,
         api_tokens.c.app_keys,
+        api_tokens.c.rate_per_minute,
         users,
     )
     .join(users, users.c.id == api_tokens.c.user_id)
@@ -225,6 +226,7 @@ async def list_tokens(conn: AsyncConnection, user_id: int) -> list[dict[str, Any
             api_tokens.c.revoked_at,
             api_tokens.c.read_only,
             api_tokens.c.app_keys.label("apps"),
+            api_tokens.c.rate_per_minute,
         )
         .where(api_tokens.c.user_id == user_id)
         .order_by(api_tokens.c.id.desc())

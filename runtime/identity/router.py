@@ -102,7 +102,8 @@ async def list_tokens(conn: Conn, user: CurrentUser) -> TokenList:
 @router.post("/tokens", response_model=TokenCreated, status_code=201)
 async def create_token(body: TokenIn, conn: Conn, actor: CurrentActor, settings: SettingsDep, clock: ClockDep) -> dict:
     return await service.create_api_token(conn, settings, clock, actor, body.name, body.expires_in_days,
-                                          read_only=body.read_only, apps=body.apps)
+                                          read_only=body.read_only, apps=body.apps,
+                                          rate_per_minute=body.rate_per_minute)
 
 
 @router.delete("/tokens/{token_id}", status_code=204)

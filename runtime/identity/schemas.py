@@ -72,6 +72,8 @@ class TokenIn(Strict):
     read_only: bool = Field(False, description="the token may only read")
     apps: list[AppKey] | None = Field(None, min_length=1, max_length=100,
                                       description="app keys the token is limited to (none: all apps)")
+    rate_per_minute: int | None = Field(None, ge=1, le=1_000_000,
+                                        description="requests a minute (none: the platform's default)")
 
 
 class TokenOut(BaseModel):
@@ -84,6 +86,7 @@ class TokenOut(BaseModel):
     revoked_at: datetime | None = None
     read_only: bool = False
     apps: list[str] | None = None
+    rate_per_minute: int | None = None
 
 
 class TokenCreated(TokenOut):

@@ -153,7 +153,7 @@ async def authenticate_token(conn: AsyncConnection, settings: Settings, clock: C
         await repo.touch_api_token(conn, row["token_id"], now)
     app_keys = frozenset(row["app_keys"]) if row["app_keys"] is not None else None
     return await principal_of(conn, row, auth="token", token_id=row["token_id"], read_only=bool(row["read_only"]),
-                              app_keys=app_keys)
+                              app_keys=app_keys, rate_per_minute=row["rate_per_minute"])
 
 
 async def change_password(conn: AsyncConnection, clock: Clock, actor: Actor, current: str, new: str) -> None:
@@ -205,7 +205,7 @@ async def update_profile(conn: AsyncConnection, clock: Clock, actor: Actor, chan
 
 async def create_api_token(
     conn: AsyncConnection, settings: Settings, clock: Clock, actor: Actor, name: str, expires_in_days: int,
-    read_only: bool = False, apps: list[str] | None = None,
+    read_only: bool = False, apps: list[str] | None = None, rate_per_minute: int | None = None,
 ) -> dict[str, Any]:
     """A new token acting as the signed-in user, optionally narrowed to reading and/or to some apps."""
     principal = _require(actor)
@@ -229,12 +229,13 @@ async def create_api_token(
         "expires_at": now + timedelta(days=expires_in_days),
         "read_only": read_only,
         "app_keys": apps,
+        "rate_per_minute": rate_per_minute,
     }
     token_id = await repo.insert_token(conn, **values)
     audit.record(conn, actor, "token.create", target_type="api_token", target_id=token_id,
                  after={"name": name, "prefix": prefix, "read_only": read_only, "apps": apps})
     return {"id": token_id, "name": name, "prefix": prefix, "created_at": now, "expires_at": values["expires_at"],
-            "read_only": read_only, "apps": apps, "token": token}
+            "read_only": read_only, "apps": apps, "rate_per_minute": rate_per_minute, "token": token}
 
 
 async def revoke_api_token(conn: AsyncConnection, clock: Clock, actor: Actor, token_id: int) -> None:

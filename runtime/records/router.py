@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import APIRouter, Body, Header, Query, Request, Response
 from pydantic import ValidationError
 
 from core.errors import Invalid, NotFound
 from runtime.identity.deps import ClockDep, Conn, CurrentActor
-from runtime.records import service
+from runtime.records import idempotency, service
 from runtime.records.schemas import BulkCreate, BulkUpdate, IdList, ListQuery, RecordId
 
 router = APIRouter(prefix="/api/apps/{app_key}/forms/{form_key}/records", tags=["records"])
@@ -55,10 +55,20 @@ async def query_records(app_key: str, form_key: str, body: ListQuery, conn: Conn
 
 
 @router.post("", status_code=201)
-async def create_record(app_key: str, form_key: str, conn: Conn, actor: CurrentActor, clock: ClockDep,
-                        body: dict[str, Any] = Body(...), draft: bool = False) -> dict:
+async def create_record(app_key: str, form_key: str, request: Request, conn: Conn, actor: CurrentActor,
+                        clock: ClockDep, body: dict[str, Any] = Body(...), draft: bool = False,
+                        idempotency_key: str | None = Header(None, alias=idempotency.HEADER,
+                                                             description="a retry with the same key creates nothing new")) -> Any:
     t = await service.open_form(conn, clock, actor, app_key, form_key, "create", write=True)
-    return await service.create(t, body, draft=draft)
+    if idempotency_key is None:
+        return await service.create(t, body, draft=draft)
+    request_id = (request.method, request.url.path + ("?draft=true" if draft else ""), body)
+    kept = await idempotency.replayed(conn, clock, actor, idempotency_key, *request_id)
+    if kept is not None:
+        return kept
+    record = await service.create(t, body, draft=draft)
+    await idempotency.remember(conn, clock, actor, idempotency_key, *request_id, 201, record)
+    return record
 
 
 @router.post("/bulk", status_code=201)

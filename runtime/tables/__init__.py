@@ -7,6 +7,7 @@ from runtime.tables.base import metadata
 from runtime.tables.identity import (
     api_tokens,
     departments,
+    idempotency_keys,
     login_attempts,
     roles,
     sessions,
@@ -54,6 +55,7 @@ __all__ = [
     "user_departments",
     "sessions",
     "api_tokens",
+    "idempotency_keys",
     "login_attempts",
     "audit_log",
     "files",

@@ -1,6 +1,6 @@
 """Users, roles, departments, sessions, API tokens and login attempts."""
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 
 from core.types import IdType, JsonType, UTCDateTime
 from runtime.tables.base import metadata
@@ -90,6 +90,8 @@ api_tokens = Table(
     # Narrowing: a read-only token may only read; `app_keys` (NULL: all) limits it to those apps.
     Column("read_only", Boolean, nullable=False, default=False),
     Column("app_keys", JsonType),
+    # Requests a minute this token may make (NULL: QIQIAO_API_RATE_PER_MINUTE); more get 429.
+    Column("rate_per_minute", Integer),
 )
 
 login_attempts = Table(
@@ -102,4 +104,20 @@ login_attempts = Table(
     Column("at", UTCDateTime, nullable=False),
     Index("ix_login_attempts_username_at", "username", "at"),
     Index("ix_login_attempts_ip_at", "ip", "at"),
+)
+
+# A client's Idempotency-Key on a create: the first answer is kept (a day) and given again to a
+# retry of the same request, so a retried POST never creates a second record.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("id", IdType, primary_key=True, autoincrement=True),
+    Column("owner", String(40), nullable=False),  # "token:<id>" or "user:<id>"
+    Column("key", String(200), nullable=False),
+    Column("request_hash", String(64), nullable=False),  # method, path and body: a reused key must match
+    Column("status_code", Integer, nullable=False),
+    Column("response", JsonType, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("owner", "key", name="uq_idempotency_keys_owner_key"),
+    Index("ix_idempotency_keys_created_at", "created_at"),
 )
