@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from core.errors import Invalid, NotFound
 from runtime.identity.deps import ClockDep, Conn, CurrentActor
 from runtime.records import idempotency, service
-from runtime.records.schemas import BulkCreate, BulkUpdate, IdList, ListQuery, RecordId
+from runtime.records.schemas import BulkCreate, BulkUpdate, IdList, ListQuery, RecordId, Upsert
 
 router = APIRouter(prefix="/api/apps/{app_key}/forms/{form_key}/records", tags=["records"])
 
@@ -76,6 +76,14 @@ async def bulk_create(app_key: str, form_key: str, body: BulkCreate, conn: Conn,
     t = await service.open_form(conn, clock, actor, app_key, form_key, "create", write=True)
     ids = await service.bulk_create(t, body.items)
     return {"ids": ids, "created": len(ids)}
+
+
+@router.post("/upsert")
+async def upsert(app_key: str, form_key: str, body: Upsert, conn: Conn, actor: CurrentActor, clock: ClockDep) -> dict:
+    """Create or update each item by an external key (a unique field): an ERP's nightly push."""
+    creating = await service.open_form(conn, clock, actor, app_key, form_key, "create", write=True)
+    editing = await service.authorized(conn, clock, actor, creating.loaded, "edit")
+    return await service.upsert(creating, editing, body.key, body.items)
 
 
 @router.patch("/bulk")

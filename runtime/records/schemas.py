@@ -29,6 +29,11 @@ class BulkCreate(Strict):
     items: list[dict[str, Any]] = Field(min_length=1)
 
 
+class Upsert(Strict):
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,47}$", description="a unique field matching items to records")
+    items: list[dict[str, Any]] = Field(min_length=1)
+
+
 class BulkUpdateItem(Strict):
     id: int
     version: int | None = None

@@ -8,7 +8,7 @@ from typing import Any, Awaitable, Callable
 from weakref import WeakKeyDictionary
 
 from pydantic_core import to_jsonable_python
-from sqlalchemy import or_
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core import collector
@@ -527,3 +527,68 @@ async def bulk_update(t: Target, items: list[dict[str, Any]]) -> list[dict[str, 
         except NotFound:
             raise NotFound("record", f"Record {item['id']} (items.{index}) does not exist.") from None
     return out
+
+
+async def upsert(creating: Target, editing: Target, key: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """Creates or updates each item by an external key — a field marked unique (an ERP's customer
+    number): an item whose key matches a live record updates it, any other creates one. All in the
+    caller's transaction; problems are named `items.<n>.<field>`."""
+    form = creating.form
+    spec = form.specs.get(key)
+    if spec is None or not spec.definition.unique or spec.storage not in (StorageKind.TEXT, StorageKind.INTEGER,
+                                                                          StorageKind.DECIMAL):
+        en, zh = f"'{key}' is not a unique field of this form.", f"“{key}”不是本表单的唯一字段。"
+        raise Invalid(en, [{"path": "key", "message": en, "message_zh": zh, "code": "not_unique"}], detail_zh=zh)
+    if len(items) > MAX_BULK:
+        raise Invalid(f"At most {MAX_BULK} records per request.", [{"path": "items", "message": "Too many."}])
+    errors, wanted, seen = [], [], {}
+    for index, item in enumerate(items):
+        raw = item.get(key) if isinstance(item, dict) else None
+        try:
+            value = spec.type.parse(spec, raw) if raw not in (None, "") else None
+        except FieldValueError as exc:
+            errors.append({"path": f"items.{index}.{key}", "message": exc.message("en"), "message_zh": exc.message("zh-CN"),
+                           "code": exc.code})
+            continue
+        if value is None:
+            errors.append({"path": f"items.{index}.{key}", "message": "The key is required.", "message_zh": "键值必填。",
+                           "code": "required"})
+        elif value in seen:
+            errors.append({"path": f"items.{index}.{key}", "message": f"Also in items.{seen[value]}.",
+                           "message_zh": f"与 items.{seen[value]} 重复。", "code": "duplicate"})
+        else:
+            seen[value] = index
+        wanted.append(value)
+    if errors:
+        raise Invalid("Some items cannot be matched.", errors, detail_zh="部分条目无法匹配。")
+    table = form.table
+    found: dict[Any, int] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = [v for v in wanted[start:start + 500] if v is not None]
+        rows = await creating.conn.execute(select(table.c.id, table.c[key]).where(table.c[key].in_(chunk),
+                                                                                   table.c.deleted_at.is_(None)))
+        found.update({value: record_id for record_id, value in rows})
+    fresh = [i for i, v in enumerate(wanted) if v not in found]
+    ids: list[int | None] = [found.get(v) for v in wanted]
+    updated = []
+    for index, value in enumerate(wanted):
+        if value in found:
+            try:
+                record = await update(editing, found[value], items[index], None, prefix=f"items.{index}.")
+            except NotFound:  # outside what the caller may edit: never a second record with the same key
+                raise Forbidden(f"items.{index}: the record with this key is not yours to change.",
+                                [{"path": f"items.{index}.{key}", "message": "Not yours to change.",
+                                  "message_zh": "无权修改该记录。", "code": "not_editable"}]) from None
+            updated.append(record["id"])
+    if fresh:
+        try:
+            rows = await _insert_many(creating, [items[i] for i in fresh], prefix_rows=True)
+        except AppError as exc:
+            for error in exc.errors:
+                head, _, rest = str(error.get("path", "")).partition(".")
+                if head.isdigit():
+                    error["path"] = f"items.{fresh[int(head)]}.{rest}".rstrip(".")
+            raise
+        for position, row in zip(fresh, rows):
+            ids[position] = row["id"]
+    return {"ids": ids, "created": [ids[i] for i in fresh], "updated": updated}

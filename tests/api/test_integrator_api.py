@@ -86,3 +86,31 @@ async def test_an_api_token_is_held_to_its_rate(app, client):
     assert {t["rate_per_minute"] for t in listed} == {3, None}
     refused = await client.post("/api/auth/tokens", json={"name": "x", "rate_per_minute": 0})
     assert refused.status_code == 422
+
+
+async def test_an_erp_pushes_customers_by_its_own_key_creating_and_updating_in_one_go(app, client, make_user, login):
+    await publish_form(client, "erp", make_form("customers", [
+        field("number", unique=True, required=True), field("name", required=True), field("credit", "money")]))
+    upsert = "/api/apps/erp/forms/customers/records/upsert"
+    first = await client.post(upsert, json={"key": "number", "items": [
+        {"number": "C-1", "name": "Acme", "credit": "100"}, {"number": "C-2", "name": "Globex"}]})
+    assert first.status_code == 200, first.text
+    assert len(first.json()["created"]) == 2 and first.json()["updated"] == []
+    second = await client.post(upsert, json={"key": "number", "items": [
+        {"number": "C-2", "name": "Globex Ltd"}, {"number": "C-3", "name": "Initech"}]})
+    body = second.json()
+    assert body["updated"] == [first.json()["ids"][1]] and len(body["created"]) == 1
+    listed = (await client.get("/api/apps/erp/forms/customers/records", params={"sort": "number"})).json()["items"]
+    assert [(r["number"], r["name"]) for r in listed] == [("C-1", "Acme"), ("C-2", "Globex Ltd"), ("C-3", "Initech")]
+
+    # Problems are named by item and field, and nothing of the batch is kept.
+    bad = await client.post(upsert, json={"key": "number", "items": [
+        {"number": "C-4", "name": "Fine"}, {"number": "C-5"}, {"number": "C-4", "name": "Twice"}, {"name": "No key"}]})
+    assert bad.status_code == 422
+    assert {e["path"] for e in bad.json()["errors"]} == {"items.2.number", "items.3.number"}
+    missing = await client.post(upsert, json={"key": "number", "items": [{"number": "C-4", "name": "Fine"},
+                                                                          {"number": "C-5"}]})
+    assert missing.status_code == 422 and missing.json()["errors"][0]["path"] == "items.1.name"
+    not_unique = await client.post(upsert, json={"key": "name", "items": [{"name": "x"}]})
+    assert not_unique.status_code == 422 and not_unique.json()["errors"][0]["path"] == "key"
+    assert len((await client.get("/api/apps/erp/forms/customers/records")).json()["items"]) == 3
