@@ -60,6 +60,9 @@ from runtime.flows.events import on_flow_event
 from runtime.webhooks import delivery as webhook_delivery  # noqa: F401  (registers the "webhook" delivery kind)
 from runtime.webhooks import service as webhooks
 from runtime.webhooks.router import router as webhooks_router
+from runtime.channels import mail as channel_mail  # noqa: F401  (registers the "email" delivery kind)
+from runtime.channels import service as channels
+from runtime.channels.router import router as channels_router
 from runtime.notify.router import router as notifications_router
 from runtime.worker.loop import Worker
 
@@ -68,7 +71,7 @@ from runtime.worker.loop import Worker
 API_ROUTERS = (
     auth_router, org_router, directory_router, audit_router, apps_router, forms_router, excel_form_router,
     transfer_router, comments_router, related_router, ownership_router, my_permissions_router, flow_work_router,
-    records_router, packages_router, webhooks_router, app_openapi_router,
+    records_router, packages_router, webhooks_router, app_openapi_router, channels_router,
     field_types_router, files_router, public_router, expr_router, permissions_router, notifications_router,
     flows_router, calendars_router, flow_node_types_router, reports_router, report_design_router,
 )
@@ -83,6 +86,7 @@ def configure(settings: Settings) -> None:
     on_written(records_written)  # record triggers of flows
     on_written(webhooks.records_written)  # outbound webhooks of record events
     on_flow_event(webhooks.flow_event)  # … and of flow events
+    channels.configure(settings)  # links in e-mails and robot messages
     configure_logging(settings.log_level)
     for module in settings.plugins:
         importlib.import_module(module)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.clock import utcnow
 from core.errors import Invalid
+from runtime.channels import service as channels
 from runtime.notify import repository as repo
 
 MAX_TITLE = 200
@@ -28,7 +29,10 @@ async def notify(conn: AsyncConnection, user_ids: Iterable[int], kind: str, titl
     if not recipients:
         return 0
     title = {"en": title_en[:MAX_TITLE], "zh-CN": title_zh[:MAX_TITLE]}
-    return await repo.add_for_users(conn, recipients, kind, title, body[:MAX_BODY], link, now or utcnow())
+    now = now or utcnow()
+    added = await repo.add_for_users(conn, recipients, kind, title, body[:MAX_BODY], link, now)
+    await channels.fan_out(conn, recipients, title, body[:MAX_BODY], link, now)  # e-mail, chat robots
+    return added
 
 
 async def list_mine(conn: AsyncConnection, user_id: int, *, unread: bool, before: int | None,

@@ -22,6 +22,7 @@ from runtime.tables.public import public_links, public_submissions
 from runtime.tables.reports import dashboard_links, dashboards, reports
 from runtime.tables.views import saved_views
 from runtime.tables.webhooks import webhook_attempts, webhooks
+from runtime.tables.channels import notification_channels, platform_settings
 from runtime.tables.worker import notifications, outbox, timers
 from runtime.tables.flows import (
     delegations,
@@ -68,6 +69,8 @@ __all__ = [
     "saved_views",
     "webhooks",
     "webhook_attempts",
+    "platform_settings",
+    "notification_channels",
     "apps",
     "forms",
     "form_versions",
