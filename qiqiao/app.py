@@ -52,6 +52,7 @@ from runtime.records.router import router as records_router
 from runtime.transfer import imports as transfer_imports
 from runtime.reports.router import router as reports_router
 from runtime.transfer.router import router as transfer_router
+from runtime.views.router import router as views_router
 from runtime.flows.router import router as flow_work_router
 from runtime.flows import work as flow_work  # noqa: F401  (registers the flow timer handlers)
 from runtime.flows.starting import records_written
@@ -73,7 +74,7 @@ API_ROUTERS = (
     transfer_router, comments_router, related_router, ownership_router, my_permissions_router, flow_work_router,
     records_router, packages_router, webhooks_router, app_openapi_router, channels_router,
     field_types_router, files_router, public_router, expr_router, permissions_router, notifications_router,
-    flows_router, calendars_router, flow_node_types_router, reports_router, report_design_router,
+    flows_router, calendars_router, flow_node_types_router, reports_router, report_design_router, views_router,
 )
 WORKER_STOP_SECONDS = 10.0
 

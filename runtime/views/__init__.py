@@ -1,0 +1,1 @@
+"""Saved views of a form's records (table, kanban, calendar): per user, or shared per app role."""
