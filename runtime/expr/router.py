@@ -1,5 +1,6 @@
 """/api/expr/functions lists every formula function; /api/expr/check type-checks a formula
-against the fields the editor knows, answering with the type or errors that point at a position."""
+against the fields the editor knows, answering with the type or errors that point at a position;
+/api/expr/evaluate evaluates a published form's visibility rules and formulas for values being typed."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from fastapi import APIRouter
 from core.errors import Invalid
 from engines.expr import TYPE_NAMES, ExprError, Schema, catalogue, check
 from engines.expr.functions import FAMILIES
-from runtime.expr.schemas import CheckIn, CheckOut, Dependencies, FunctionCatalogue
-from runtime.expr.service import form_schema
-from runtime.identity.deps import Conn, CurrentUser
+from runtime.expr import evaluate
+from runtime.expr.schemas import CheckIn, CheckOut, Dependencies, EvaluateIn, EvaluateOut, FunctionCatalogue
+from runtime.expr.service import draft_schema, form_schema
+from runtime.identity.deps import ClockDep, Conn, CurrentActor, CurrentUser
 
 router = APIRouter(prefix="/api/expr", tags=["expr"])
 
@@ -29,9 +31,16 @@ async def functions(user: CurrentUser) -> FunctionCatalogue:
 
 @router.post("/check")
 async def check_formula(body: CheckIn, user: CurrentUser, conn: Conn) -> CheckOut:
-    if body.form and body.fields:
-        raise Invalid("Give either fields or a form, not both.", [{"path": "form", "message": "Not with fields."}])
-    schema = await form_schema(conn, user, body.form) if body.form else Schema.from_json([s.as_json() for s in body.fields])
+    if sum(bool(x) for x in (body.form, body.fields, body.draft)) > 1:
+        raise Invalid("Give fields, a form or a draft, not several.",
+                      [{"path": "form", "message": "Only one of fields, form, draft."}],
+                      detail_zh="字段列表、表单和草稿只能给一个。")
+    if body.draft:
+        schema = await draft_schema(conn, user, body.draft.app, body.draft.definition)
+    elif body.form:
+        schema = await form_schema(conn, user, body.form)
+    else:
+        schema = Schema.from_json([s.as_json() for s in body.fields])
     try:
         formula = check(body.formula, schema, expect=body.expect)
     except ExprError as err:
@@ -50,3 +59,9 @@ async def check_formula(body: CheckIn, user: CurrentUser, conn: Conn) -> CheckOu
             fields=sorted(".".join(path) for path in deps.fields), context=sorted(deps.context), volatile=deps.volatile
         ),
     )
+
+
+@router.post("/evaluate")
+async def evaluate_form(body: EvaluateIn, actor: CurrentActor, conn: Conn, clock: ClockDep) -> EvaluateOut:
+    """The published form's visibility rules and formulas for the values given (see runtime/expr/evaluate.py)."""
+    return EvaluateOut(**await evaluate.evaluate_form(conn, clock, actor, body.form, body.values))

@@ -41,11 +41,20 @@ class FieldSpec(Strict):
         return {"key": self.key, "type": self.type, "fields": [f.as_json() for f in self.fields]}
 
 
+class DraftRef(Strict):
+    """A form definition the designer is editing and has not saved, in one of its apps."""
+
+    app: str = Field(pattern=r"^[a-z][a-z0-9_]{0,19}$")
+    definition: dict[str, Any]
+
+
 class CheckIn(Strict):
     formula: str = Field(max_length=20_000)
     fields: list[FieldSpec] = Field(default_factory=list, max_length=MAX_FIELDS)
     # Or the fields of a form, "<app>.<form>": its draft for its designers, else its live version.
     form: str | None = Field(None, pattern=r"^[a-z][a-z0-9_]{0,19}\.[a-z][a-z0-9_]{0,47}$")
+    # Or the fields of an unsaved draft (its app's designers only): what the designer shows right now.
+    draft: DraftRef | None = None
     # The type the place of use requires, e.g. "bool" for filters, rules and conditions.
     expect: ExprTypeName | None = None
 
@@ -76,3 +85,16 @@ class FunctionCatalogue(BaseModel):
     items: list[dict[str, Any]]
     families: list[str]
     types: list[str]
+
+
+class EvaluateIn(Strict):
+    """Values being typed into a published form, to evaluate its visibility rules and formulas."""
+
+    form: str = Field(pattern=r"^[a-z][a-z0-9_]{0,19}\.[a-z][a-z0-9_]{0,47}$")
+    values: dict[str, Any] = Field(default_factory=dict, max_length=300)
+
+
+class EvaluateOut(BaseModel):
+    visible: dict[str, bool]
+    computed: dict[str, Any]
+    rows: dict[str, list[dict[str, Any]]]

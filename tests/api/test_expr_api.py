@@ -122,3 +122,30 @@ async def test_sqlite_regexp_cannot_backtrack_catastrophically(app, backend):
         result = (await conn.execute(text("SELECT regexp(:p, :t)"), {"p": "(a+)+$", "t": "a" * 40 + "!"})).scalar()
         assert time.perf_counter() - start < 5.0 and result == 0  # Python re would take minutes
         assert (await conn.execute(text("SELECT floor(NULL)"))).scalar() is None
+
+
+async def test_the_designer_checks_against_the_draft_on_screen_before_saving_it(client, make_user, login):
+    from tests.factories.forms import choices, field, make_form, publish_form
+
+    await publish_form(client, "shop", make_form("products", [field("name"), field("price", "money")]))
+    unsaved = make_form("orders", [
+        field("qty", "number"),
+        field("product", "link", options={"form": "products"}),
+        field("stage", "single_select", options=choices("new", "won"), visible_when="qty >"),  # being typed
+        field("tags", "multi_select", options={"choices": []}),  # not valid yet: left out
+        field("qty", "text"),  # a key typed twice while renaming: the first one counts
+    ])
+    check = {"app": "shop", "definition": unsaved}
+    ok = await client.post("/api/expr/check", json={"formula": "qty * product.price", "draft": check})
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["type"] == "number" and ok.json()["dependencies"]["fields"] == ["product.price", "qty"]
+    stage = await client.post("/api/expr/check", json={"formula": 'stage = "won"', "draft": check, "expect": "bool"})
+    assert stage.status_code == 200
+    missing = await client.post("/api/expr/check", json={"formula": "COUNT(tags)", "draft": check})
+    assert missing.status_code == 422 and missing.json()["errors"][0]["position"]["offset"] == 6
+
+    both = await client.post("/api/expr/check", json={"formula": "1", "draft": check, "form": "shop.products"})
+    assert both.status_code == 422
+    await make_user("outsider", "outsider-Pa55")
+    outsider = await login("outsider", "outsider-Pa55")
+    assert (await outsider.post("/api/expr/check", json={"formula": "1", "draft": check})).status_code == 404
