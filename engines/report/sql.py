@@ -106,8 +106,10 @@ class ReportCompiler:
         columns: list[OutColumn] = []
         selected: list[Col] = []
         labels: dict[str, str] = {}  # output key → SQL label (a leading _ never meets a field key)
+        expressions: dict[str, Col] = {}
         for index, (dim, ref, sql) in enumerate(dims):
             labels[dim.out] = f"_d{index}"
+            expressions[dim.out] = sql
             selected.append(sql.label(labels[dim.out]))
             kind = "dept" if dim.dept_level else ("number" if dim.bin else ref.kind)
             label = dim.label.text(self.locale) if dim.label else ref.label(self.locale)
@@ -132,7 +134,7 @@ class ReportCompiler:
             statement = statement.prefix_with(tag)
         if dims:
             statement = statement.group_by(*[literal_column(str(i + 1)) for i in range(len(dims))])
-        statement = statement.order_by(*self.order(columns, labels)).limit(self.plan.definition.limit + 1)
+        statement = statement.order_by(*self.order(columns, labels, expressions)).limit(self.plan.definition.limit + 1)
         return Compiled(statement, columns, self.plan.definition.limit)
 
     # -- permissions -------------------------------------------------------------------------------
@@ -358,13 +360,28 @@ class ReportCompiler:
         own = set(map(id, source.ancestors()))
         return any(s.fans_out and id(s) not in own for s in self.plan.sources.values())
 
-    def order(self, columns: list[OutColumn], labels: dict[str, str]) -> list[Col]:
+    def order(self, columns: list[OutColumn], labels: dict[str, str], expressions: dict[str, Col]) -> list[Col]:
         sorts = self.plan.definition.sort or [_Sort(c.key) for c in columns if c.role == "dimension"]
+        by_key = {c.key: c for c in columns}
         out = []
         for s in sorts:
-            label = literal_column(labels[s.key])
+            label: Col = literal_column(labels[s.key])
+            choices = _choice_order(by_key.get(s.key))
+            if choices:  # a pipeline's stages in the order the form lists them, not alphabetically
+                # over the grouped expression itself: PostgreSQL orders by a bare output label only
+                label = case({value: index for index, value in enumerate(choices)}, value=expressions[s.key],
+                             else_=len(choices))
             out.append(label.desc().nulls_last() if s.descending else label.asc().nulls_first())
         return out
+
+
+def _choice_order(column: OutColumn | None) -> list[str]:
+    """The choices of an untransformed single-select dimension, in the form's order."""
+    if column is None or column.role != "dimension" or column.bucket or column.ref is None or column.ref.spec is None:
+        return []
+    if column.ref.spec.type.type != "single_select":
+        return []
+    return [c.value for c in getattr(column.ref.spec.options, "choices", None) or []]
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ transaction that commits after the endpoint returns and before the response is s
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Annotated, AsyncIterator
 from urllib.parse import urlsplit
 
@@ -71,7 +72,18 @@ ClockDep = Annotated[Clock, Depends(_clock_dep)]
 Meta = Annotated[RequestMeta, Depends(_meta_dep)]
 
 
+def _in_request_language(request: Request, principal: Principal) -> Principal:
+    """The language the client asks for (the pages send their UI language) over the stored one."""
+    asked = request.headers.get("accept-language", "").split(",")[0].strip().lower()
+    locale = "zh-CN" if asked.startswith("zh") else "en" if asked.startswith("en") else None
+    return replace(principal, locale=locale) if locale and locale != principal.locale else principal
+
+
 async def _principal(request: Request, conn: Conn) -> Principal:
+    return _in_request_language(request, await _authenticated(request, conn))
+
+
+async def _authenticated(request: Request, conn: Conn) -> Principal:
     settings, clock = get_settings(request), get_clock(request)
     authorization = request.headers.get("authorization")
     if authorization:
@@ -96,7 +108,7 @@ async def _principal(request: Request, conn: Conn) -> Principal:
 
 # The two reads that take their query as a POST body; the permission gate still refuses them
 # any action but reading, and any app outside the token's.
-READ_ONLY_POST = ("/records/query", "/reports/run", "/drill")  # reads sent by POST: no write transaction
+READ_ONLY_POST = ("/records/query", "/reports/run", "/drill", "/expr/evaluate")  # reads sent by POST: no write transaction
 READ_BY_POST = (*READ_ONLY_POST, "/records/export", "/reports/export")  # what a read-only API token may POST
 
 

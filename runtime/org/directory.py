@@ -23,9 +23,12 @@ def _internal(user: Principal) -> None:
 
 @router.get("/users", response_model=DirectoryUserList)
 async def list_users(conn: Conn, user: CurrentUser, search: str | None = Query(None, max_length=100),
-                     limit: int = Query(20, ge=1, le=100)) -> dict:
+                     limit: int = Query(20, ge=1, le=100),
+                     ids: str | None = Query(None, max_length=2000, pattern=r"^\d{1,12}(,\d{1,12}){0,99}$",
+                                             description="comma-separated user ids: the names behind stored ids")) -> dict:
     _internal(user)
-    rows = await repo.directory_users(conn, (search or "").strip() or None, limit)
+    wanted = [int(i) for i in ids.split(",")] if ids else None
+    rows = await repo.directory_users(conn, (search or "").strip() or None, len(wanted) if wanted else limit, wanted)
     departments = await repo.departments_of(conn, [r["id"] for r in rows])
     return {"items": [{**r, "departments": departments[r["id"]]} for r in rows]}
 

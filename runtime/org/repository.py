@@ -163,8 +163,11 @@ async def delete_role(conn: AsyncConnection, role_id: int) -> None:
 # The directory every internal user may browse (pickers): names only, no contact or account data.
 
 
-async def directory_users(conn: AsyncConnection, search: str | None, limit: int) -> list[dict[str, Any]]:
-    query = select(users.c.id, users.c.username, users.c.display_name).where(users.c.is_active.is_(True))
+async def directory_users(conn: AsyncConnection, search: str | None, limit: int,
+                          ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """Active people by name; with `ids`, those people (inactive ones too: they still name history)."""
+    query = select(users.c.id, users.c.username, users.c.display_name)
+    query = query.where(users.c.id.in_(ids)) if ids is not None else query.where(users.c.is_active.is_(True))
     if search:
         needle = search.lower()
         query = query.where(

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from core.errors import AppError, Invalid, NotFound
+from engines.form.types import StorageKind
 from engines.report import Where
 from engines.report.definition import DashboardDef, DateRange, ReportDef, Widget
 from engines.report.drill import below
@@ -161,5 +162,16 @@ async def _records(v: Viewer, widget: Widget, where: list[Where], date_range: Da
     target = await records.open_form(v.conn, v.clock, v.actor, v.app["key"], widget.form or "", "view")
     query = {"filter": {"and": parts} if parts else None, "limit": widget.limit, "sort": ["-id"],
              "fields": widget.fields or None}
-    return await records.list_records(target, query)
+    listed = await records.list_records(target, query)
+    readable = target.scope.readable
+    shown = widget.fields or [k for k, spec in target.form.specs.items() if spec.storage is not StorageKind.NONE][:8]
+    fields = []
+    for key in shown:  # headers for readers who cannot open the form's definition (a public link)
+        spec = target.form.specs.get(key)
+        if spec is None or (readable is not None and key not in readable):
+            continue
+        choices = getattr(spec.options, "choices", None) or []
+        fields.append({"key": key, "label": spec.definition.label.text(v.locale), "type": spec.type.type,
+                       "choices": [{"value": c.value, "label": (c.label or {}).get(v.locale) or c.value} for c in choices]})
+    return {**listed, "fields": fields}
 

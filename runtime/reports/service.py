@@ -175,6 +175,7 @@ async def run(v: Viewer, definition: ReportDef, options: RunOptions | None = Non
         "columns": [{"key": c.key, "label": c.label, "role": c.role, "kind": c.kind, "bucket": c.bucket} for c in frame.columns],
         "rows": frame.records(),
         "labels": {k: {str(raw): name for raw, name in names.items()} for k, names in frame.labels.items()},
+        "chart_type": definition.chart.type,
         "option": render(frame, definition.chart),
         "truncated": truncated,
         "cached": False,

@@ -60,11 +60,16 @@ async def render(url: str, file_format: Format, executable: str, timeout: float)
                     page = await browser.new_page(viewport={"width": WIDTH, "height": 900},
                                                   device_scale_factor=2 if file_format == "png" else 1)
                     await page.goto(url, wait_until="domcontentloaded", timeout=timeout * 1000)
-                    await page.wait_for_function("document.body.dataset.ready === '1'", timeout=timeout * 1000)
+                    # A function, not a string: the page's CSP forbids eval. "error": a widget could not load.
+                    await page.wait_for_function("() => ['1', 'error'].includes(document.body.dataset.ready)",
+                                                 timeout=timeout * 1000)
+                    if await page.evaluate("() => document.body.dataset.ready") != "1":
+                        raise AppError("export_failed", 502, "The dashboard could not be drawn for export.",
+                                       title="Export failed", detail_zh="仪表盘未能绘制，导出失败。")
                     if file_format == "png":
                         return await page.screenshot(full_page=True, type="png")
                     await page.emulate_media(media="screen")
-                    return await page.pdf(format="A4", landscape=True, print_background=True,
+                    return await page.pdf(format="A4", landscape=True, print_background=True, scale=0.66,
                                           margin={"top": "10mm", "bottom": "10mm", "left": "8mm", "right": "8mm"})
                 finally:
                     await browser.close()

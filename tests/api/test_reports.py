@@ -216,3 +216,11 @@ async def test_calculated_measures_and_post_processing_run_through_the_api(world
     assert [r["amount_running"] for r in rows] == [150.0, 650.0, 1550.0]
     assert rows[1]["won"] == 1 and rows[1]["avg_deal"] == 250.0
     assert abs(sum(r["amount_pct"] for r in rows) - 1) < 1e-9
+
+
+async def test_a_single_select_dimension_comes_in_the_forms_order_of_choices(world):
+    rows = (await world["admin"].post(f"/api/apps/{APP}/reports/run", json={"definition": report()})).json()["rows"]
+    assert [r["stage"] for r in rows] == ["lead", "won", "lost"]  # as the form lists them, not alphabetically
+    by_count = report(sort=[{"key": "deals", "descending": True}])
+    assert [r["deals"] for r in (await world["admin"].post(f"/api/apps/{APP}/reports/run",
+                                                             json={"definition": by_count})).json()["rows"]] == [3, 2, 1]

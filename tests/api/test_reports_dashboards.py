@@ -54,6 +54,8 @@ async def test_a_dashboard_is_saved_sanitized_shared_with_roles_and_read_in_each
     assert by(widgets["by_stage"]["data"]["rows"], "stage", "deals") == {"won": 1, "lead": 1}
     assert widgets["total"]["data"]["option"]["qq"]["kpi"]["value"] == 300.0
     assert {r["title"] for r in widgets["latest"]["records"]["items"]} == {"Deal d1", "Deal d2"}
+    assert [f["key"] for f in widgets["latest"]["records"]["fields"]] == ["title", "stage"]
+    assert widgets["latest"]["records"]["fields"][1]["choices"][0]["value"] == "lead"
     assert widgets["note"]["html"] == text
 
     everything = (await admin.get(f"{BOARDS}/{saved['id']}/data")).json()

@@ -123,6 +123,8 @@ async def test_steps_chain_in_order(crm):
     frame, _, _ = await crm.run(monthly([{"type": "top_n", "dimension": "stage", "measure": "n", "n": 3, "others": False},
                                          {"type": "rank", "measure": "n"}, {"type": "percent_of_total", "measure": "n"}],
                                         [{"field": "stage"}]))
-    counts = deals().groupby("stage").size().sort_values(ascending=False).iloc[:3]
-    assert set(frame.data["stage"]) == set(counts.index)
+    counts = deals().groupby("stage").size().sort_values(ascending=False)
+    # The three largest counts (which of two tied stages makes the cut is the engine's to choose).
+    assert sorted(frame.data["n"], reverse=True) == counts.iloc[:3].tolist()
+    assert all(counts[stage] == n for stage, n in zip(frame.data["stage"], frame.data["n"]))
     assert sum(frame.data["n_pct"]) == pytest.approx(1)
