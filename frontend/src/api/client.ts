@@ -7,6 +7,8 @@ export const CSRF_HEADER = "X-CSRF-Token";
 export interface FieldProblem {
   path: string;
   message: string;
+  /** what else the server said about this error (a formula's `position`, `code`…) */
+  extra?: Record<string, unknown>;
 }
 
 /** RFC 9457 problem details as the Qiqiao server sends them. */
@@ -82,9 +84,11 @@ export function toProblem(status: number, statusText: string, body: unknown): Pr
   if (Array.isArray(b.errors)) {
     for (const e of b.errors) {
       if (e && typeof e === "object") {
-        const { path, message } = e as Record<string, unknown>;
+        const { path, message, ...extra } = e as Record<string, unknown>;
         const p = Array.isArray(path) ? path.join(".") : typeof path === "string" ? path : "";
-        if (typeof message === "string") problem.errors.push({ path: p, message });
+        if (typeof message === "string") {
+          problem.errors.push(Object.keys(extra).length ? { path: p, message, extra } : { path: p, message });
+        }
       }
     }
   } else if (Array.isArray(b.detail)) {

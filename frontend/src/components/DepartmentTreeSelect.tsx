@@ -1,8 +1,8 @@
-// Picks departments from the tree.
+// Picks departments from the tree, read from the directory every signed-in person may read.
 import { TreeSelect } from "antd";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
-import { buildDepartmentTree, useDepartments, type DepartmentNode } from "../api/departments";
+import { useDirectoryDepartments, type DirectoryDepartment } from "../api/forms";
 import type { Id } from "../api/types";
 
 interface TreeOption {
@@ -12,13 +12,21 @@ interface TreeOption {
   children: TreeOption[];
 }
 
-function toOptions(nodes: DepartmentNode[], disabled: Set<string>): TreeOption[] {
-  return nodes.map((n) => ({
-    value: n.id,
-    title: n.name,
-    disabled: disabled.has(String(n.id)),
-    children: toOptions(n.children, disabled),
-  }));
+function toOptions(items: DirectoryDepartment[], disabled: Set<string>): TreeOption[] {
+  const byParent = new Map<string, DirectoryDepartment[]>();
+  const known = new Set(items.map((d) => String(d.id)));
+  for (const d of items) {
+    const parent = d.parent_id != null && known.has(String(d.parent_id)) ? String(d.parent_id) : "";
+    byParent.set(parent, [...(byParent.get(parent) ?? []), d]);
+  }
+  const build = (parent: string): TreeOption[] =>
+    (byParent.get(parent) ?? []).map((d) => ({
+      value: d.id,
+      title: d.name,
+      disabled: disabled.has(String(d.id)),
+      children: build(String(d.id)),
+    }));
+  return build("");
 }
 
 interface Props<V> {
@@ -46,9 +54,9 @@ export function DepartmentTreeSelect<V extends Id | Id[] | null | undefined>({
   ...rest
 }: Props<V>) {
   const { t } = useTranslation();
-  const departments = useDepartments();
+  const departments = useDirectoryDepartments();
   const treeData = useMemo(
-    () => toOptions(buildDepartmentTree(departments.data ?? []), disabledIds ?? new Set()),
+    () => toOptions(departments.data ?? [], disabledIds ?? new Set()),
     [departments.data, disabledIds],
   );
   return (

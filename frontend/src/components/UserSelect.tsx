@@ -1,8 +1,8 @@
-// Picks one person by searching the server (lists may be long).
+// Picks one person by searching the directory (lists may be long); every signed-in person may.
 import { Select } from "antd";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useUsers } from "../api/users";
+import { useDirectoryUsers } from "../api/forms";
 import type { Id } from "../api/types";
 
 export interface UserOption {
@@ -30,12 +30,12 @@ export function UserSelect({ id, value, onChange, known = [], placeholder, allow
     const timer = setTimeout(() => setQ(search.trim()), 250);
     return () => clearTimeout(timer);
   }, [search]);
-  const users = useUsers({ q: q || undefined, limit: 20 });
+  const users = useDirectoryUsers(q);
 
   const options = useMemo(() => {
     const seen = new Set<string>();
     const out: UserOption[] = [];
-    for (const u of users.data?.items ?? []) {
+    for (const u of users.data ?? []) {
       seen.add(String(u.id));
       out.push({ value: u.id, label: `${u.display_name} (${u.username})` });
     }

@@ -1,14 +1,28 @@
-// Home: a greeting, the person's roles and departments, and (for admins) where to start.
-import { Card, Col, Empty, Row, Space, Tag, Typography } from "antd";
+// Home: a greeting, the person's apps as cards (open, or design for those who may), creating
+// an app, and for admins where to start in the administration.
+import { EditOutlined, PlusOutlined } from "@ant-design/icons";
+import { Button, Card, Col, Empty, Row, Skeleton, Space, Tag, Typography } from "antd";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { useApps } from "../../api/apps";
 import { useCurrentUser } from "../../components/currentUser";
 import { roleName } from "../../components/format";
 import { ADMIN_PAGES } from "../shell/SideMenu";
+import { AppIcon } from "./appLook";
+import { CreateAppModal } from "./CreateAppModal";
+import "./home.css";
+
+/** Creating apps is for the platform's builders and admins (builder/apps/service.py DESIGN_ROLES). */
+const BUILDER_ROLES = new Set(["admin", "builder"]);
 
 export default function HomePage() {
   const { t } = useTranslation();
   const me = useCurrentUser();
+  const apps = useApps();
+  const [creating, setCreating] = useState(false);
+  const mayCreate = me.is_admin || me.roles.some((r) => BUILDER_ROLES.has(r.key));
+
   return (
     <Space orientation="vertical" size="large" className="qq-page">
       <div>
@@ -24,8 +38,53 @@ export default function HomePage() {
           ))}
         </Space>
       </div>
-      <Card title={t("home.appsTitle")}>
-        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("home.noApps")} />
+      <Card
+        title={t("home.appsTitle")}
+        extra={
+          mayCreate ? (
+            <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setCreating(true)}>
+              {t("builder.app.new")}
+            </Button>
+          ) : null
+        }
+      >
+        {apps.isPending ? (
+          <Skeleton active />
+        ) : apps.data?.length ? (
+          <ul className="qq-app-grid" aria-label={t("home.appsTitle")}>
+            {apps.data.map((app) => (
+              <li key={app.key} className="qq-app-card">
+                <Link to={`/apps/${app.key}`} className="qq-app-open">
+                  <AppIcon icon={app.icon} color={app.color} size={44} />
+                  <span className="qq-app-text">
+                    <strong className="qq-app-name">{app.name}</strong>
+                    <Typography.Text type="secondary" className="qq-app-desc">
+                      {app.description || app.key}
+                    </Typography.Text>
+                  </span>
+                </Link>
+                {app.can_design ? (
+                  <Link
+                    to={`/build/${app.key}`}
+                    className="qq-app-design"
+                    aria-label={t("builder.app.designNamed", { name: app.name })}
+                  >
+                    <EditOutlined aria-hidden />
+                    <span>{t("builder.app.design")}</span>
+                  </Link>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("home.noApps")}>
+            {mayCreate ? (
+              <Button type="primary" onClick={() => setCreating(true)}>
+                {t("builder.app.createFirst")}
+              </Button>
+            ) : null}
+          </Empty>
+        )}
       </Card>
       {me.is_admin ? (
         <Card title={t("home.adminTitle")}>
@@ -45,6 +104,7 @@ export default function HomePage() {
           </Row>
         </Card>
       ) : null}
+      <CreateAppModal open={creating} onClose={() => setCreating(false)} />
     </Space>
   );
 }

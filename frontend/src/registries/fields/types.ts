@@ -93,4 +93,29 @@ export interface FieldTypeUI {
   validate?: (field: FieldDef, value: unknown, t: (key: string, opts?: Record<string, unknown>) => string) => string | null;
   /** a designer property panel that replaces the one generated from settings_schema */
   DesignerPanel?: ComponentType<{ field: FieldDef; onChange: (field: FieldDef) => void }>;
+  /**
+   * How forms place the type (default "value"): "computed" values are shown, never entered;
+   * "section" and "tab" start a group holding the fields after them; "static" pieces
+   * (description, button, related list) sit in the flow of fields but hold no value.
+   */
+  role?: FieldRole;
+  /** the widget shows the field's label itself (a button's caption): forms add none */
+  ownLabel?: boolean;
+  /** the form gives it a whole row whatever its span (subform, rich text) */
+  wide?: boolean;
+  /** numeric values that add up: subform totals rows, list summaries */
+  summable?: boolean;
+  /** whether a value counts as empty for "required"; default: null, "", [] and {} */
+  isEmpty?: (value: unknown) => boolean;
+  /**
+   * the value as the records API takes it, when it differs from what the API sends
+   * (expanded references `{id, title}` go back as ids); default: unchanged
+   */
+  toInput?: (field: FieldDef, value: unknown) => unknown;
+  /** the value as one line of plain text (conflict dialogs, titles, copy) */
+  text?: (field: FieldDef, value: unknown, t: Translate) => string;
 }
+
+export type FieldRole = "value" | "computed" | "section" | "tab" | "static";
+
+export type Translate = (key: string, opts?: Record<string, unknown>) => string;
