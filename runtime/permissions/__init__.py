@@ -1,5 +1,5 @@
 """The one permission gate: every read and write of records asks `authorize()` here."""
 
-from runtime.permissions.gate import ACTIONS, Scope, authorize, visible_apps
+from runtime.permissions.gate import ACTIONS, Scope, authorize, open_app, visible_apps
 
-__all__ = ["ACTIONS", "Scope", "authorize", "visible_apps"]
+__all__ = ["ACTIONS", "Scope", "authorize", "open_app", "visible_apps"]

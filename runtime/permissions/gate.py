@@ -321,3 +321,16 @@ async def visible_apps(conn: AsyncConnection, principal: Principal) -> list[int]
         keep = {r[0] for r in await conn.execute(select(apps.c.id).where(apps.c.key.in_(sorted(principal.app_keys))))}
         ids = [i for i in ids if i in keep]
     return ids
+
+
+async def open_app(conn: AsyncConnection, principal: Principal | None, app_key: str) -> dict[str, Any]:
+    """The app, for someone who may open it; 404 otherwise, as if it did not exist."""
+    from runtime.forms.loader import app_by_key  # the loader reads forms; the gate is below it
+
+    if principal is None:
+        raise Forbidden("Sign in first.")
+    app = await app_by_key(conn, app_key)
+    allowed = await visible_apps(conn, principal)
+    if allowed is not None and app["id"] not in allowed:
+        raise NotFound("app")
+    return app

@@ -21,9 +21,9 @@ from core.errors import Forbidden, NotFound
 from engines.form.compiled import CompiledForm
 from engines.form.types import StorageKind
 from runtime.context import Actor
-from runtime.forms.loader import app_by_key, app_forms
+from runtime.forms.loader import app_forms
 from runtime.identity.deps import ClockDep, Conn, CurrentActor
-from runtime.permissions import authorize, visible_apps
+from runtime.permissions import authorize, open_app
 
 SYSTEM = {
     "id": {"type": "integer", "readOnly": True}, "version": {"type": "integer", "readOnly": True},
@@ -74,12 +74,8 @@ def form_schemas(form: CompiledForm, readable: frozenset[str] | None, writable: 
 
 
 async def document(conn: AsyncConnection, clock: Clock, actor: Actor, app_key: str) -> dict[str, Any]:
-    if actor.principal is None:
-        raise Forbidden("Sign in first.")
-    app = await app_by_key(conn, app_key)
-    allowed = await visible_apps(conn, actor.principal)
-    if allowed is not None and app["id"] not in allowed:
-        raise NotFound("app")
+    app = await open_app(conn, actor.principal, app_key)
+    assert actor.principal is not None
     locale = actor.principal.locale
     forms = await app_forms(conn, app)
 

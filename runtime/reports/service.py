@@ -38,8 +38,9 @@ from engines.report.definition import DateRange
 from engines.report.post import Frame
 from runtime.audit import service as audit
 from runtime.context import Actor
-from runtime.forms.loader import app_by_key, app_forms, form_ids
-from runtime.permissions import authorize, visible_apps
+from runtime.forms.loader import app_forms, form_ids
+from runtime.permissions import authorize
+from runtime.permissions import open_app as opened_app
 from runtime.records.compute import PLATFORM_TZ, context_for
 from runtime.reports import repository as repo
 from runtime.reports.cache import RESULTS
@@ -72,13 +73,7 @@ def parse(raw: Any, path: str = "") -> ReportDef:
 
 
 async def open_app(conn: AsyncConnection, actor: Actor, app_key: str) -> dict[str, Any]:
-    if actor.principal is None:
-        raise Forbidden("Sign in first.")
-    app = await app_by_key(conn, app_key)
-    allowed = await visible_apps(conn, actor.principal)
-    if allowed is not None and app["id"] not in allowed:
-        raise NotFound("app")
-    return app
+    return await opened_app(conn, actor.principal, app_key)
 
 
 def plan_of(definition: ReportDef, forms: dict[str, CompiledForm], path: str = "") -> Plan:

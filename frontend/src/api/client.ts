@@ -231,3 +231,27 @@ export const api = {
   patch: <T>(path: string, body: unknown) => request<T>(path, { method: "PATCH", body }),
   delete: <T = void>(path: string) => request<T>(path, { method: "DELETE" }),
 };
+
+/** A multipart upload (one `file` field) with the same CSRF header and problem handling as every other call. */
+export async function upload<T>(path: string, file: File): Promise<T> {
+  const body = new FormData();
+  body.append("file", file);
+  const headers: Record<string, string> = { Accept: "application/json, application/problem+json" };
+  const token = readCookie(CSRF_COOKIE);
+  if (token) headers[CSRF_HEADER] = token;
+  let response: Response;
+  try {
+    response = await fetch(path, { method: "POST", body, headers, credentials: "same-origin" });
+  } catch (cause) {
+    throw new NetworkError(cause);
+  }
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: the text is the detail
+  }
+  if (!response.ok) throw new ApiError(toProblem(response.status, response.statusText, parsed));
+  return parsed as T;
+}

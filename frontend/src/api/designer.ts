@@ -2,7 +2,7 @@
 // versions) and the Excel → form wizard.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { FieldDef, FieldTypeInfo, I18nText } from "../registries/fields/types";
-import { ApiError, CSRF_COOKIE, CSRF_HEADER, NetworkError, api, readCookie, request, toProblem } from "./client";
+import { api, request, upload } from "./client";
 import type { Items } from "./types";
 
 export interface FormSettings {
@@ -163,29 +163,6 @@ export interface ExcelFormCreate {
   on_error?: "skip" | "abort";
 }
 
-/** A multipart upload through the same CSRF and problem handling as every other call. */
-async function upload<T>(path: string, file: File): Promise<T> {
-  const body = new FormData();
-  body.append("file", file);
-  const headers: Record<string, string> = { Accept: "application/json, application/problem+json" };
-  const token = readCookie(CSRF_COOKIE);
-  if (token) headers[CSRF_HEADER] = token;
-  let response: Response;
-  try {
-    response = await fetch(path, { method: "POST", body, headers, credentials: "same-origin" });
-  } catch (cause) {
-    throw new NetworkError(cause);
-  }
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON: keep the text as the detail
-  }
-  if (!response.ok) throw new ApiError(toProblem(response.status, response.statusText, parsed));
-  return parsed as T;
-}
 
 export function useExcelPreview(appKey: string) {
   return useMutation({

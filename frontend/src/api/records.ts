@@ -4,7 +4,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { FilterCondition } from "../registries/fields/types";
 import type { FormDef } from "./forms";
-import { ApiError, CSRF_COOKIE, CSRF_HEADER, NetworkError, api, buildUrl, readCookie, request, toProblem } from "./client";
+import { api, buildUrl, request, upload } from "./client";
 import type { Id, Items } from "./types";
 
 /** The records API's filter: a condition, or an and/or group of them. */
@@ -290,29 +290,6 @@ export interface Job {
   error: { message?: string; detail?: string } | null;
 }
 
-/** A multipart upload with the same CSRF header and problem handling as every other call. */
-async function upload<T>(path: string, file: File): Promise<T> {
-  const body = new FormData();
-  body.append("file", file);
-  const headers: Record<string, string> = { Accept: "application/json, application/problem+json" };
-  const token = readCookie(CSRF_COOKIE);
-  if (token) headers[CSRF_HEADER] = token;
-  let response: Response;
-  try {
-    response = await fetch(path, { method: "POST", body, headers, credentials: "same-origin" });
-  } catch (cause) {
-    throw new NetworkError(cause);
-  }
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON: the text is the detail
-  }
-  if (!response.ok) throw new ApiError(toProblem(response.status, response.statusText, parsed));
-  return parsed as T;
-}
 
 export function useUploadImport(appKey: string, formKey: string) {
   return useMutation({
