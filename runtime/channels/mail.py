@@ -22,7 +22,7 @@ TIMEOUT = 30.0
 
 
 def compose(settings: dict[str, Any], to: list[str], subject: str, text: str, html: str | None = None,
-            message_id: str | None = None) -> EmailMessage:
+            message_id: str | None = None, attachments: list[tuple[str, str, bytes]] = ()) -> EmailMessage:
     message = EmailMessage()
     message["From"] = formataddr((settings.get("from_name") or "Qiqiao", settings["from_address"]))
     message["To"] = ", ".join(to)
@@ -31,6 +31,9 @@ def compose(settings: dict[str, Any], to: list[str], subject: str, text: str, ht
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")
+    for filename, media_type, content in attachments:
+        maintype, _, subtype = media_type.partition("/")
+        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
     return message
 
 
@@ -51,19 +54,24 @@ def _send(settings: dict[str, Any], password: str | None, message: EmailMessage)
         client.send_message(message)
 
 
-@delivery_handler("email")
-async def deliver_email(payload: dict, ctx: WorkContext) -> dict[str, Any]:
+async def send(ctx: WorkContext, to: list[str], subject: str, text: str, html: str | None = None,
+               attachments: list[tuple[str, str, bytes]] = ()) -> None:
+    """One message through the SMTP server the administrators set; outside any transaction."""
     async with ctx.db.transaction(write=False) as conn:
         stored = (await conn.execute(select(platform_settings.c.value).where(platform_settings.c.key == "email"))).scalar()
     if not stored or not stored.get("host"):
         raise PermanentFailure("No SMTP server is set (admin settings → e-mail).")
     password = unseal(ctx.settings.secret, stored["password_sealed"]) if stored.get("password_sealed") else None
-    message = compose(stored, payload["to"], payload["subject"], payload["text"], payload.get("html"),
-                      f"<{ctx.key}@qiqiao>" if ctx.key else None)
+    message = compose(stored, to, subject, text, html, f"<{ctx.key}@qiqiao>" if ctx.key else None, attachments)
     try:
         await asyncio.to_thread(_send, stored, password, message)
     except smtplib.SMTPRecipientsRefused as exc:
         raise PermanentFailure(f"The SMTP server refused the recipients: {list(exc.recipients)[:5]}") from None
     except smtplib.SMTPAuthenticationError:
         raise PermanentFailure("The SMTP server refused the user name and password.") from None
+
+
+@delivery_handler("email")
+async def deliver_email(payload: dict, ctx: WorkContext) -> dict[str, Any]:
+    await send(ctx, payload["to"], payload["subject"], payload["text"], payload.get("html"))
     return {"to": len(payload["to"])}

@@ -56,20 +56,27 @@ async def create(v: Viewer, settings: Settings, dashboard_id: int, name: str, ex
                  filters: dict[str, Any] | None = None) -> dict[str, Any]:
     row = await boards.opened(v, dashboard_id)  # only what the sharer may open can be shared
     assert v.actor.principal is not None
-    token = new_token(32)
-    now = v.clock.now()
     if lifetime is None and expires_in_days:
         lifetime = timedelta(days=expires_in_days)
-    values = {"app_id": v.app["id"], "dashboard_id": row["id"], "name": name, "purpose": purpose,
-              "token_hash": token_digest(settings.secret, token), "prefix": token[:6],
-              "scope": {**await standing(v.conn, v.actor.principal, v.app), "filters": filters or {}},
-              "created_by": v.actor.id,
-              "created_at": now, "expires_at": now + lifetime if lifetime else None}
-    link_id = (await v.conn.execute(insert(dashboard_links).values(values).returning(dashboard_links.c.id))).scalar_one()
+    token = new_token(32)
+    scope = {**await standing(v.conn, v.actor.principal, v.app), "filters": filters or {}}
+    link_id, values = await issue(v.conn, settings, v.clock.now(), v.app["id"], row["id"], scope, v.actor.id or 0,
+                                  name, purpose, lifetime, token)
     if purpose == "share":
         audit.record(v.conn, v.actor, "dashboard_link.create", target_type=f"{v.app['key']}.dashboard:{row['id']}",
                      target_id=link_id, after={"name": name, "expires_at": values["expires_at"]})
     return {**_out({**values, "id": link_id, "revoked_at": None}), "token": token, "path": f"/share/d/{token}"}
+
+
+async def issue(conn: AsyncConnection, settings: Settings, now: Any, app_id: int, dashboard_id: int,
+                scope: dict[str, Any], created_by: int, name: str, purpose: str, lifetime: timedelta | None,
+                token: str) -> tuple[int, dict[str, Any]]:
+    """A link row for `token` with a standing already frozen (`scope`); (id, values)."""
+    values = {"app_id": app_id, "dashboard_id": dashboard_id, "name": name, "purpose": purpose,
+              "token_hash": token_digest(settings.secret, token), "prefix": token[:6], "scope": scope,
+              "created_by": created_by, "created_at": now, "expires_at": now + lifetime if lifetime else None}
+    link_id = (await conn.execute(insert(dashboard_links).values(values).returning(dashboard_links.c.id))).scalar_one()
+    return link_id, values
 
 
 async def listed(v: Viewer, dashboard_id: int) -> list[dict[str, Any]]:

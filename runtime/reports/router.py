@@ -16,10 +16,11 @@ from engines.report import CHART_TYPES, ReportDef
 from runtime.identity.deps import ClockDep, Conn, CurrentActor, CurrentUser, Meta, SettingsDep
 from runtime.audit import service as audit
 from runtime.reports import dashboards as boards
-from runtime.reports import links, snapshot
+from runtime.reports import links, schedules, snapshot
 from runtime.reports import repository as repo
 from runtime.reports import service
-from runtime.reports.schemas import DashboardDrillBody, DrillBody, ExportBody, LinkBody, RunBody, RunParams
+from runtime.reports.schemas import (DashboardDrillBody, DrillBody, ExportBody, LinkBody, RunBody, RunParams,
+                                     ScheduleBody, ScheduleChange)
 from runtime.reports.service import RunOptions, Viewer
 from runtime.tables.reports import reports
 
@@ -232,6 +233,35 @@ async def export_dashboard(app_key: str, dashboard_id: int, request: Request, ac
         async with db.transaction() as conn:
             await links.forget(conn, link["id"])
     return _download(content, "image/png" if format == "png" else "application/pdf", f"{name}.{format}")
+
+
+@router.get(APP + "/dashboards/{dashboard_id}/schedules")
+async def list_schedules(app_key: str, dashboard_id: int, conn: Conn, actor: CurrentActor, clock: ClockDep) -> dict:
+    return {"items": await schedules.listed(await _viewer(conn, clock, actor, app_key), dashboard_id)}
+
+
+@router.post(APP + "/dashboards/{dashboard_id}/schedules", status_code=201)
+async def create_schedule(app_key: str, dashboard_id: int, body: ScheduleBody, conn: Conn, actor: CurrentActor,
+                          clock: ClockDep) -> dict:
+    """Send the board by e-mail on a cron schedule, drawn as its scheduler sees it now."""
+    return await schedules.create(await _viewer(conn, clock, actor, app_key), dashboard_id, body.model_dump(mode="json"))
+
+
+@router.patch(APP + "/dashboard-schedules/{schedule_id}")
+async def change_schedule(app_key: str, schedule_id: int, body: ScheduleChange, conn: Conn, actor: CurrentActor,
+                          clock: ClockDep) -> dict:
+    return await schedules.change(await _viewer(conn, clock, actor, app_key), schedule_id, body.enabled)
+
+
+@router.delete(APP + "/dashboard-schedules/{schedule_id}", status_code=204)
+async def delete_schedule(app_key: str, schedule_id: int, conn: Conn, actor: CurrentActor, clock: ClockDep) -> Response:
+    await schedules.remove(await _viewer(conn, clock, actor, app_key), schedule_id)
+    return Response(status_code=204)
+
+
+@router.post(APP + "/dashboard-schedules/{schedule_id}/send", status_code=202)
+async def send_schedule_now(app_key: str, schedule_id: int, conn: Conn, actor: CurrentActor, clock: ClockDep) -> dict:
+    return await schedules.send_now(await _viewer(conn, clock, actor, app_key), schedule_id)
 
 
 def _locale(request: Request) -> str:

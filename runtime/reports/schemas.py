@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from engines.form.definition import KEY_PATTERN
 from engines.report.definition import DateRange, Where
@@ -56,3 +56,20 @@ class LinkBody(Strict):
     name: str = Field(min_length=1, max_length=128)
     expires_in_days: int | None = Field(None, ge=1, le=3650)
     filters: dict[str, Any] = Field(default_factory=dict, description="global filter values the link always applies")
+
+
+class Recipients(Strict):
+    users: list[int] = Field(default_factory=list, max_length=200)
+    emails: list[EmailStr] = Field(default_factory=list, max_length=50)
+
+
+class ScheduleBody(Strict):
+    cron: str = Field(min_length=9, max_length=100, description="minute hour day month weekday, platform time zone")
+    format: Literal["png", "pdf"] = "pdf"
+    subject: str | None = Field(None, max_length=200)
+    recipients: Recipients
+    filters: dict[str, Any] = Field(default_factory=dict)
+
+
+class ScheduleChange(Strict):
+    enabled: bool

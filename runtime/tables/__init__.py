@@ -19,7 +19,7 @@ from runtime.tables.audit import audit_log
 from runtime.tables.files import file_refs, files
 from runtime.tables.jobs import import_uploads, jobs
 from runtime.tables.public import public_links, public_submissions
-from runtime.tables.reports import dashboard_links, dashboards, reports
+from runtime.tables.reports import dashboard_links, dashboard_schedules, dashboards, reports
 from runtime.tables.views import saved_views
 from runtime.tables.webhooks import webhook_attempts, webhooks
 from runtime.tables.channels import notification_channels, platform_settings
@@ -66,6 +66,7 @@ __all__ = [
     "public_links",
     "public_submissions",
     "dashboard_links",
+    "dashboard_schedules",
     "saved_views",
     "webhooks",
     "webhook_attempts",

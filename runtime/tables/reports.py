@@ -56,3 +56,23 @@ dashboard_links = Table(
     Column("revoked_at", UTCDateTime),
     Index("ix_dashboard_links_dashboard", "dashboard_id"),
 )
+
+# A dashboard sent by e-mail on a schedule (cron, in the platform's time zone) as PNG or PDF, drawn
+# as its creator saw it when scheduling (`scope`: the same frozen standing a public link keeps).
+dashboard_schedules = Table(
+    "dashboard_schedules",
+    metadata,
+    Column("id", IdType, primary_key=True, autoincrement=True),
+    Column("app_id", IdType, ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("dashboard_id", IdType, ForeignKey("dashboards.id", ondelete="CASCADE"), nullable=False),
+    Column("cron", String(100), nullable=False),
+    Column("format", String(8), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("recipients", JsonType, nullable=False),  # {"users": [ids], "emails": [addresses]}
+    Column("scope", JsonType, nullable=False),
+    Column("enabled", Boolean, nullable=False, default=True),
+    Column("created_by", IdType, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_sent_at", UTCDateTime),
+    Index("ix_dashboard_schedules_dashboard", "dashboard_id"),
+)
