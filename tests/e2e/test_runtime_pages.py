@@ -78,6 +78,10 @@ def _make_deals(api: Api) -> dict[str, int]:
     for name in ("Wile Coyote", "Road Runner"):
         api.call("POST", f"/api/apps/{APP}/forms/contacts/records", {"name": name, "deal": ids["Acme rollout"]},
                  status=201)
+    # A chart on each deal's page: its contacts, counted.
+    api.call("POST", f"/api/apps/{APP}/reports", {"name": "Contacts on this deal", "definition": {
+        "dataset": {"form": "contacts"}, "measures": [{"key": "people", "agg": "count"}], "chart": {"type": "kpi"},
+        "record_page": {"link": "deal"}}}, status=201)
     return ids
 
 
@@ -175,6 +179,8 @@ def test_a_rep_works_the_deals_list_kanban_record_import_and_export(open_page, s
     # The record's detail page: fields, a comment, an edit.
     page.get_by_role("button", name="Acme rollout").click()
     expect(page.get_by_role("heading", level=2, name="Acme rollout")).to_be_visible()
+    chart = page.locator(".qq-record-chart").filter(has_text="Contacts on this deal")
+    expect(chart.get_by_test_id("kpi-value")).to_have_text("2")
     people = page.locator(".qq-related").filter(has_text="People")
     expect(people.get_by_text("Wile Coyote")).to_be_visible()
     expect(people.get_by_text("Road Runner")).to_be_visible()

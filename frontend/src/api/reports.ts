@@ -364,3 +364,22 @@ export function useFormsFields(appKey: string, formKeys: string[], enabled = tru
   });
   return out;
 }
+
+/** A saved report shown on the pages of a form's records, run over one record's related rows. */
+export interface RecordChart {
+  id: Id;
+  name: string;
+  position: number;
+  data?: ReportData;
+  error?: { detail?: string; detail_zh?: string };
+}
+
+export function useRecordCharts(appKey: string, formKey: string, recordId: Id) {
+  return useQuery({
+    queryKey: ["record-charts", appKey, formKey, String(recordId)],
+    queryFn: ({ signal }) =>
+      api.get<{ items: RecordChart[] }>(`/api/apps/${appKey}/forms/${formKey}/records/${recordId}/charts`, undefined, signal),
+    select: (page) => page.items,
+    staleTime: 30_000,
+  });
+}

@@ -11,6 +11,7 @@ import { Leaderboard } from "./renderers/Leaderboard";
 import { PivotTable } from "./renderers/PivotTable";
 import { WordCloud } from "./renderers/WordCloud";
 import type { ChartRendererProps, ReportData } from "./types";
+import "./charts.css";
 
 export interface ChartTypeUI {
   type: string;
@@ -51,6 +52,7 @@ registerChartType({ type: "word_cloud", Renderer: WordCloud, clickable: true, fi
  */
 export function chartTypeOf(data: ReportData, declared?: string | null): string {
   if (declared) return declared;
+  if (data.chart_type) return data.chart_type;
   const qq = data.option.qq ?? {};
   if (qq.kpi) return "kpi";
   if (qq.leaderboard) return "leaderboard";

@@ -26,6 +26,8 @@ export interface ReportData {
   option: EChartsLikeOption;
   truncated: boolean;
   cached: boolean;
+  /** the definition's chart type (the server says it on every result) */
+  chart_type?: string;
 }
 
 // The server's option: ECharts' own keys plus `qq` (the page's part), loosely typed on purpose —

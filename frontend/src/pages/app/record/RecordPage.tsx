@@ -24,6 +24,7 @@ import { Comments } from "./Comments";
 import { formatWhen } from "./format";
 import { History } from "./History";
 import { RecordFormView, accessFor } from "./recordForm";
+import { RecordCharts } from "./RecordCharts";
 import { RelatedList } from "./RelatedList";
 
 /** The fields as the form lays them out: section headings, each field spanning its columns. */
@@ -169,6 +170,8 @@ export default function RecordPage() {
               <Details form={form.data} fields={fields} record={data} appKey={appKey} formKey={formKey} />
             )}
           </Card>
+
+          <RecordCharts appKey={appKey} formKey={formKey} recordId={data.id} />
 
           {fields.related.map((f) => (
             <RelatedList key={f.key} appKey={appKey} formKey={formKey} recordId={data.id} field={f} />
