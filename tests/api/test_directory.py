@@ -168,3 +168,13 @@ async def test_external_accounts_cannot_browse_the_directory(client, make_user, 
         assert refused.json()["code"] == "external_user" and refused.json()["detail_zh"]
         assert "partner" not in refused.text
         assert (await anon.get(path)).status_code == 401
+
+
+async def test_the_directory_names_the_people_behind_stored_ids_even_those_who_left(client, make_user):
+    kept = await make_user("kept", display_name="Kept Here")
+    gone = await make_user("gone", display_name="Long Gone")
+    assert (await client.patch(f"/api/admin/users/{gone['id']}", json={"is_active": False})).status_code == 200
+    found = (await client.get("/api/directory/users", params={"ids": f"{kept['id']},{gone['id']},999999"})).json()["items"]
+    assert {u["display_name"] for u in found} == {"Kept Here", "Long Gone"}
+    assert "gone" not in {u["username"] for u in (await client.get("/api/directory/users")).json()["items"]}
+    assert (await client.get("/api/directory/users", params={"ids": "1,x"})).status_code == 422

@@ -78,6 +78,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "QIQIAO_DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'e2e.db'}",
         "QIQIAO_VAR_DIR": str(tmp),
         "QIQIAO_FRONTEND_DIST": str(DIST_INDEX.parent),
+        "QIQIAO_TEMPLATES_DIR": str(Path(__file__).resolve().parent / "catalogue"),  # the tests' own gallery
         "QIQIAO_LOG_LEVEL": "warning",
     }
     cli = _qiqiao_command()

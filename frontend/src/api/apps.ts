@@ -78,3 +78,32 @@ export function useDeleteApp() {
     onSuccess: () => qc.invalidateQueries({ queryKey: appsKey }),
   });
 }
+
+/** An app template of the catalogue (GET /api/templates). */
+export interface AppTemplate {
+  name: string;
+  label: Record<string, string | null>;
+  description: Record<string, string | null>;
+  app: { key: string; name: string; icon: string | null; color: string | null };
+  demo: boolean;
+}
+
+export function useTemplates(enabled = true) {
+  return useQuery({
+    queryKey: ["templates"],
+    queryFn: ({ signal }) => api.get<Items<AppTemplate>>("/api/templates", undefined, signal),
+    select: (page) => page.items,
+    enabled,
+    staleTime: 5 * 60_000,
+  });
+}
+
+export function useInstallTemplate() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ name, ...body }: { name: string; key: string; name_: string; demo: boolean }) =>
+      api.post<{ app: { key: string } }>(`/api/templates/${encodeURIComponent(name)}/install`,
+        { key: body.key, name: body.name_, demo: body.demo }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: appsKey }),
+  });
+}

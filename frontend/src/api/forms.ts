@@ -176,6 +176,19 @@ export function useDirectoryUsers(search: string, enabled = true) {
   });
 }
 
+/** The people behind stored user ids (inactive ones too: they still name history). */
+export function useDirectoryNames(ids: number[]) {
+  const wanted = [...new Set(ids)].sort((a, b) => a - b).slice(0, 100);
+  return useQuery({
+    queryKey: ["directory", "names", wanted.join(",")],
+    queryFn: ({ signal }) =>
+      api.get<{ items: DirectoryUser[] }>("/api/directory/users", { ids: wanted.join(",") }, signal),
+    select: (page) => new Map(page.items.map((u) => [u.id, u.display_name])),
+    enabled: wanted.length > 0,
+    staleTime: 5 * 60_000,
+  });
+}
+
 export function useDirectoryDepartments(enabled = true) {
   return useQuery({
     queryKey: ["directory", "departments"],

@@ -1,6 +1,7 @@
 // The record's history: who changed what, newest first, each change as before → after.
 import { Card, Empty, Timeline, Typography } from "antd";
 import { useTranslation } from "react-i18next";
+import { useDirectoryNames } from "../../../api/forms";
 import { useHistory } from "../../../api/records";
 import type { Id } from "../../../api/types";
 import type { FieldDef } from "../../../registries/fields/types";
@@ -14,6 +15,7 @@ export function History({ appKey, formKey, recordId, fields }: { appKey: string;
   const lang = useLang();
   const history = useHistory(appKey, formKey, recordId);
   const entries = history.data ?? [];
+  const names = useDirectoryNames(entries.map((e) => Number(e.actor_id)).filter((id) => Number.isFinite(id) && id > 0));
   return (
     <Card title={t("runtime.history.title")} size="small" loading={history.isLoading}>
       {entries.length ? (
@@ -23,6 +25,7 @@ export function History({ appKey, formKey, recordId, fields }: { appKey: string;
             content: (
               <div className="qq-history-entry">
                 <Typography.Text strong>{OPS.includes(e.op) ? t(`runtime.history.op.${e.op}`) : e.op}</Typography.Text>{" "}
+                {e.actor_id != null ? <Typography.Text>{names.data?.get(Number(e.actor_id)) ?? `#${e.actor_id}`} </Typography.Text> : null}
                 <Typography.Text type="secondary">{formatWhen(e.at, lang)}</Typography.Text>
                 <ul className="qq-history-changes">
                   {Object.entries(e.changes ?? {}).map(([key, pair]) => {
