@@ -18,12 +18,12 @@ run: install frontend migrate
 	@echo "Qiqiao is starting at http://$(HOST):$(PORT)"
 	$(BIN)/qiqiao serve --host $(HOST) --port $(PORT)
 
-# Browser tests run in their own pytest process: Playwright's sync API keeps an event loop
+# Browser tests run in their own pytest process (a file's tests in one worker, in order): Playwright's sync API keeps an event loop
 # running in its worker, which would break the asyncio fixtures of tests sharing that worker.
 test: install frontend
 	cd frontend && $(NPM) test
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider tests --ignore=tests/e2e
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider tests/e2e
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile -p no:cacheprovider tests/e2e
 
 install: $(STAMP)
 

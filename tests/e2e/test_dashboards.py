@@ -322,7 +322,8 @@ def test_a_sales_board_filters_drills_and_is_shared_by_a_public_link(open_page, 
     # Revoked, the link is gone.
     dialog.get_by_role("button", name="Revoke").click()
     page.get_by_role("tooltip").get_by_role("button", name="Revoke").click()
-    expect(dialog.get_by_text("No public links yet.")).to_be_visible()
+    expect(page.get_by_text("Link revoked").or_(dialog.get_by_text("No public links yet.")).first).to_be_visible()
+    assert all(link["revoked_at"] for link in api.call("GET", f"/api/apps/{APP}/dashboards/{board_id}/links")["items"])
     public.reload()
     expect(public.get_by_text("This link no longer works")).to_be_visible()
     screenshot(public, "desktop-4x-07-link-revoked")

@@ -22,7 +22,9 @@ export interface DepartmentInput {
 
 function useInvalidate() {
   const qc = useQueryClient();
-  return () => qc.invalidateQueries({ queryKey: departmentsKey });
+  // The pickers read the directory (api/forms.ts): it changes with the tree too.
+  return () => Promise.all([qc.invalidateQueries({ queryKey: departmentsKey }),
+                            qc.invalidateQueries({ queryKey: ["directory"] })]);
 }
 
 export function useCreateDepartment() {

@@ -42,6 +42,7 @@ function useInvalidateUsers() {
       // member counts and role user counts change with memberships
       qc.invalidateQueries({ queryKey: ["admin", "departments"] }),
       qc.invalidateQueries({ queryKey: ["admin", "roles"] }),
+      qc.invalidateQueries({ queryKey: ["directory"] }),  // the pickers' people and names
     ]);
 }
 
