@@ -41,3 +41,17 @@ def screenshot(page: Page, name: str, full_page: bool = True) -> Path:
     page.wait_for_timeout(400)
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+class Api:
+    """The platform's API, called with the signed-in browser's own session and CSRF token."""
+
+    def __init__(self, page: Page) -> None:
+        self.request = page.context.request
+        csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "qiqiao_csrf")
+        self.headers = {"X-CSRF-Token": csrf}
+
+    def call(self, method: str, url: str, body: dict | None = None, status: int = 200) -> dict:
+        response = self.request.fetch(url, method=method, data=body, headers=self.headers)
+        assert response.status == status, f"{method} {url}: {response.status} {response.text()}"
+        return response.json() if response.status != 204 else {}

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import DESKTOP, PHONE, no_horizontal_overflow, screenshot, sign_in
+from tests.e2e.helpers import DESKTOP, PHONE, Api, no_horizontal_overflow, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -74,20 +74,6 @@ ORDERS = {
         _f("files", "attachment", "Files", "附件"),
     ],
 }
-
-
-class Api:
-    """The API, called with the signed-in browser's own session and CSRF token."""
-
-    def __init__(self, page: Page) -> None:
-        self.request = page.context.request
-        csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "qiqiao_csrf")
-        self.headers = {"X-CSRF-Token": csrf}
-
-    def call(self, method: str, url: str, body: dict | None = None, status: int = 200) -> dict:
-        response = self.request.fetch(url, method=method, data=body, headers=self.headers)
-        assert response.status == status, f"{method} {url}: {response.status} {response.text()}"
-        return response.json() if response.status != 204 else {}
 
 
 def _make_app(api: Api) -> None:

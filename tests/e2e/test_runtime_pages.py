@@ -13,6 +13,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import Page, expect
 
+from tests.e2e import helpers
 from tests.e2e.helpers import DESKTOP, PHONE, no_horizontal_overflow, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -35,18 +36,8 @@ DEALS = {
 }
 
 
-class Api:
-    """The records API, called with the signed-in browser's own session and CSRF token."""
-
-    def __init__(self, page: Page) -> None:
-        self.request = page.context.request
-        csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "qiqiao_csrf")
-        self.headers = {"X-CSRF-Token": csrf}
-
-    def call(self, method: str, url: str, body: dict | None = None, status: int = 200) -> dict:
-        response = self.request.fetch(url, method=method, data=body, headers=self.headers)
-        assert response.status == status, f"{method} {url}: {response.status} {response.text()}"
-        return response.json() if response.status != 204 else {}
+class Api(helpers.Api):
+    """The shared API helper, plus this file's deals."""
 
     def record(self, record_id: int) -> dict:
         return self.call("GET", f"{FORM_URL}/records/{record_id}")
