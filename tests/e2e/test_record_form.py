@@ -196,6 +196,7 @@ def test_a_person_fills_in_an_order_with_every_kind_of_field(open_page, server, 
     remarks.click()
     page.keyboard.type("Deliver before ")
     form.get_by_role("button", name="Bold").click()
+    expect(remarks).to_be_focused()  # the toolbar hands the caret back to the editor
     page.keyboard.type("noon")
 
     # A signature drawn on the pad, kept as a PNG in the file store; a file uploaded beside it.
